@@ -1,0 +1,59 @@
+# Masthead: `make run` serves the demo site, `make test` runs the whole suite.
+# Both build the virtualenv themselves from pyproject.toml the first time.
+SHELL := /bin/bash
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST  ?= 127.0.0.1
+PORT  ?= 8000
+
+.PHONY: run test lint venv worker bench clean
+
+# Find a Python 3.12+: python3.13, python3.12, python3, then pyenv's versions. Each candidate is run once,
+# because a pyenv shim exists on PATH even when its version is not selected and then fails.
+define find_python
+for c in python3.13 python3.12 python3; do \
+  p=$$(command -v $$c 2>/dev/null) || continue; \
+  if $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then echo $$p; exit 0; fi; \
+done; \
+if command -v pyenv >/dev/null 2>&1; then \
+  for v in $$(pyenv versions --bare 2>/dev/null | sort -rV); do \
+    p=$$(pyenv root)/versions/$$v/bin/python3; \
+    if [ -x $$p ] && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' 2>/dev/null; then echo $$p; exit 0; fi; \
+  done; \
+fi; \
+exit 1
+endef
+
+$(STAMP): pyproject.toml
+	@py=$$( $(find_python) ) || { \
+	  echo "Masthead needs Python 3.12 or newer. Tried: python3.13, python3.12, python3 on PATH, and pyenv's versions." >&2; \
+	  echo "Install one (e.g. 'pyenv install 3.13') and run make again." >&2; exit 1; }; \
+	echo "Using $$py ($$($$py --version))"; \
+	[ -x $(PY) ] || $$py -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+# The demo site: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
+run: export DEBUG ?= 1
+run: $(STAMP)
+	$(PY) manage.py migrate --noinput -v 0
+	$(PY) manage.py load_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(PY) manage.py db_worker
+
+# Tests use development settings (DEBUG on, no SECRET_KEY needed) unless the caller sets DEBUG.
+test: $(STAMP)
+	DEBUG=$${DEBUG:-1} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 media .pytest_cache

@@ -1,0 +1,451 @@
+"""What the newsroom publishes and how a reader may see it.
+
+`articles` never imports `editorial`: editors are named here only as strings in foreign keys (STYLE.md 16).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from taggit.managers import TaggableManager
+
+from . import images as image_processing
+from .richtext import INLINE_IMAGE_RE, sanitise_body
+
+
+def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_length: int = 200) -> str:
+    """Slugify `value`, adding -2, -3, ... until no other row of the model has it."""
+    base = slugify(value, allow_unicode=False)[: max_length - 8] or "item"
+    candidate, n = base, 2
+    manager = type(instance)._default_manager
+    while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():
+        candidate, n = f"{base}-{n}", n + 1
+    return candidate
+
+
+class Section(models.Model):
+    name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=80)
+        super().save(*args, **kwargs)
+
+
+class Initiative(models.Model):
+    name = models.CharField(max_length=160, unique=True, help_text="Full name, e.g. “Belt and Road Initiative”.")
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Optional short form for tight spaces, e.g. “BRI”."
+    )
+    slug = models.SlugField(max_length=160, unique=True, help_text="Used in the initiative's address.")
+    summary = models.CharField(max_length=300, help_text="One sentence shown on cards and in search results.")
+    description = models.TextField(blank=True, help_text="The longer introduction on the initiative's own page.")
+    launched_on = models.DateField(null=True, blank=True, help_text="The date the initiative was first put forward.")
+    launched_at = models.CharField(
+        max_length=200, blank=True, help_text="Where or on what occasion it was launched, e.g. “Astana, Kazakhstan”."
+    )
+    logo = models.ImageField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the initiatives page.")
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:initiative", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=160)
+        super().save(*args, **kwargs)
+
+
+class Milestone(models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(help_text="When it happened.")
+    place = models.CharField(
+        max_length=200, blank=True, help_text="Where, e.g. “United Nations Headquarters, New York”."
+    )
+    title = models.CharField(max_length=200, help_text="A short headline for the timeline.")
+    summary = models.TextField(blank=True, help_text="Two or three sentences on what happened and why it matters.")
+    article = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="Optional: our article about this milestone.",
+    )
+
+    class Meta:
+        ordering = ["initiative", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.initiative.get_absolute_url()}#milestone-{self.pk}"
+
+
+class ImageQuerySet(models.QuerySet):
+    def visible(self) -> ImageQuerySet:
+        """Images a reader may see: not removed by a copyright measure."""
+        return self.filter(removed_at__isnull=True)
+
+
+def image_upload_to(instance: Image, filename: str) -> str:
+    return f"images/{timezone.now():%Y/%m}/{filename}"
+
+
+def rendition_upload_to(instance: Rendition, filename: str) -> str:
+    return f"renditions/{instance.image_id}/{filename}"
+
+
+class Image(models.Model):
+    class Licence(models.TextChoices):
+        OWN = "own", "Our own work (staff photographer or agency we own)"
+        AGENCY = "agency", "Licensed from an agency"
+        PERMISSION = "permission", "Reproduced with the holder's permission"
+        CC_BY = "cc-by", "Creative Commons Attribution"
+        CC_BY_SA = "cc-by-sa", "Creative Commons Attribution-ShareAlike"
+        PUBLIC_DOMAIN = "public-domain", "Public domain"
+        HANDOUT = "handout", "Handout / press release"
+
+    file = models.ImageField(
+        upload_to=image_upload_to,
+        width_field="width",
+        height_field="height",
+        max_length=255,
+        help_text="JPEG, PNG or WebP. Location data and other metadata are removed on upload.",
+    )
+    alt_text = models.CharField(
+        max_length=300, help_text="Describe the picture for readers who cannot see it. Required."
+    )
+    caption = models.CharField(max_length=500, blank=True, help_text="Shown under the picture.")
+    credit = models.CharField(
+        max_length=200, help_text="Who took or made it, as printed: e.g. “Photo: Li Wei / Xinhua”."
+    )
+    copyright_holder = models.CharField(max_length=200, blank=True, help_text="Who owns the rights, if not the credit.")
+    licence = models.CharField(
+        max_length=20, choices=Licence, default=Licence.OWN, help_text="On what terms we use it."
+    )
+    source_url = models.URLField(max_length=500, blank=True, help_text="Where the picture came from, if outside.")
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    focal_point_x = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Optional: horizontal centre of interest, 0 (left) to 1 (right), kept when cropping.",
+    )
+    focal_point_y = models.FloatField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+        help_text="Optional: vertical centre of interest, 0 (top) to 1 (bottom).",
+    )
+    sha256 = models.CharField(max_length=64, editable=False, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Set by a copyright measure (editorial); the file then lives in private storage until restored.
+    removed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    removal_note = models.CharField(max_length=300, blank=True, editable=False)
+
+    objects = ImageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(focal_point_x__isnull=True) | Q(focal_point_x__gte=0, focal_point_x__lte=1),
+                name="image_focal_x_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(focal_point_y__isnull=True) | Q(focal_point_y__gte=0, focal_point_y__lte=1),
+                name="image_focal_y_in_range",
+            ),
+            models.CheckConstraint(condition=~Q(alt_text=""), name="image_alt_text_required"),
+        ]
+
+    def __str__(self) -> str:
+        return self.caption[:60] or self.alt_text[:60] or f"Image {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return self.file.url if self.file else ""
+
+    @property
+    def is_removed(self) -> bool:
+        return self.removed_at is not None
+
+    def save(self, *args, **kwargs):
+        # A new upload is cleaned (checked, EXIF stripped, orientation applied) before it is stored.
+        if self.file and not getattr(self.file, "_committed", True):
+            cleaned, _ = image_processing.clean_upload(self.file.file, name=self.file.name)
+            self.sha256 = hashlib.sha256(cleaned.read()).hexdigest()
+            cleaned.seek(0)
+            self.file.save(cleaned.name, cleaned, save=False)
+        super().save(*args, **kwargs)
+
+    def make_renditions(self) -> list[Rendition]:
+        """Make every configured rendition that is missing; existing ones are reused, never remade."""
+        have = {(r.width, r.format) for r in self.renditions.all()}
+        made = []
+        for width in settings.IMAGE_RENDITION_WIDTHS:
+            for fmt in image_processing.RENDITION_FORMATS:
+                if (width, fmt) in have:
+                    continue
+                with self.file.open("rb") as source:
+                    content, w, h = image_processing.render_rendition(source, width=width, fmt=fmt)
+                ext = "jpg" if fmt == "jpeg" else fmt
+                rendition = Rendition(image=self, width=width, format=fmt, actual_width=w, actual_height=h)
+                rendition.file.save(f"{self.pk}-{width}.{ext}", content, save=False)
+                rendition.save()
+                made.append(rendition)
+        return made
+
+    def srcset(self, fmt: str = "jpeg") -> str:
+        """`srcset` from prefetched renditions (no query when `renditions` was prefetched)."""
+        parts = sorted({r.actual_width: r.file.url for r in self.renditions.all() if r.format == fmt}.items())
+        return ", ".join(f"{url} {w}w" for w, url in parts)
+
+
+class Rendition(models.Model):
+    image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField(help_text="The target width this rendition was made for.")
+    format = models.CharField(max_length=8, choices=[("webp", "WebP"), ("jpeg", "JPEG"), ("avif", "AVIF")])
+    file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
+    actual_width = models.PositiveIntegerField()
+    actual_height = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["image", "format", "width"]
+        constraints = [models.UniqueConstraint(fields=["image", "width", "format"], name="unique_rendition")]
+
+    def __str__(self) -> str:
+        return f"{self.image_id} @ {self.width}px {self.format}"
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self) -> ArticleQuerySet:
+        """The one rule for what a reader may see.
+
+        Published or scheduled, with a publication time that has come (so a scheduled article appears by
+        itself, with no worker), and not withheld. Views, feeds, sitemaps, search and recommendations all
+        start here.
+        """
+        return self.filter(
+            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            published_at__isnull=False,
+            published_at__lte=timezone.now(),
+        )
+
+    def for_listing(self) -> ArticleQuerySet:
+        """What a card in a listing needs, in a constant number of queries."""
+        return self.select_related("section", "hero_image", "editor", "responsible_editor").prefetch_related(
+            "hero_image__renditions"
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        IN_REVIEW = "in_review", "In review"
+        CHANGES_REQUESTED = "changes_requested", "Changes requested"
+        APPROVED = "approved", "Approved"
+        SCHEDULED = "scheduled", "Scheduled"
+        PUBLISHED = "published", "Published"
+        UNPUBLISHED = "unpublished", "Unpublished"
+        WITHHELD = "withheld", "Withheld (copyright measure)"
+
+    class RightsBasis(models.TextChoices):
+        ORIGINAL = "original", "Original reporting"
+        PERMISSION = "permission", "Reproduced with permission"
+        QUOTED = "quoted", "Quoted (fair use / right to quote)"
+
+    title = models.CharField(max_length=250, help_text="The headline as readers see it.")
+    slug = models.SlugField(
+        max_length=250,
+        unique=True,
+        blank=True,
+        help_text="The article's address: /articles/<slug>/. Made from the headline if left empty; "
+        "do not change it once published.",
+    )
+    dek = models.TextField(
+        "standfirst",
+        max_length=600,
+        blank=True,
+        help_text="One or two sentences under the headline that say what the story is and why it matters.",
+    )
+    body = models.TextField(
+        blank=True,
+        help_text="The story. Paragraphs, headings, quotes, lists and links; put [[image:ID]] on its own line "
+        "to place an image from the library. Anything else is removed on save.",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        null=True,
+        blank=True,
+        help_text="Where the article sits in the site's navigation.",
+    )
+    initiatives = models.ManyToManyField(
+        Initiative, related_name="articles", blank=True, help_text="The programmes this story is about."
+    )
+    tags = TaggableManager(blank=True, help_text="Topics, people and places; separate with commas.")
+    hero_image = models.ForeignKey(
+        Image,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="hero_of",
+        help_text="The lead picture shown at the top and in listings and link previews.",
+    )
+    inline_images = models.ManyToManyField(
+        Image,
+        related_name="inline_in",
+        blank=True,
+        editable=False,
+        help_text="Images placed in the body; kept in step with the body on save.",
+    )
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
+    editor = models.ForeignKey(
+        "editorial.Editor",
+        on_delete=models.PROTECT,
+        related_name="edited_articles",
+        help_text="First name on the credit line: “Edit: …”. The person who wrote or edited the copy.",
+    )
+    responsible_editor = models.ForeignKey(
+        "editorial.Editor",
+        on_delete=models.PROTECT,
+        related_name="responsible_for_articles",
+        help_text="Second name on the credit line: “Responsible editor: …”. Must not be the editor.",
+    )
+    original_publisher = models.CharField(
+        max_length=200, blank=True, help_text="If reproduced: who published it first."
+    )
+    original_url = models.URLField(max_length=500, blank=True, help_text="If reproduced: where it was first published.")
+    source_contact_email = models.EmailField(
+        blank=True, help_text="If reproduced: whom to tell about a copyright complaint. Never shown publicly."
+    )
+    rights_basis = models.CharField(
+        max_length=20,
+        choices=RightsBasis,
+        default=RightsBasis.ORIGINAL,
+        help_text="On what basis we publish this text.",
+    )
+    status = models.CharField(max_length=20, choices=Status, default=Status.DRAFT, editable=False, db_index=True)
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="When it goes (or went) live. A future time schedules the article.",
+    )
+    first_published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    featured = models.BooleanField(default=False, help_text="Show on the home page's lead slot.")
+    # Optimistic locking: each save increments it, and a form holding an older number is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(editor=models.F("responsible_editor")),
+                name="article_two_person_credit",
+                violation_error_message="The responsible editor must be a different person from the editor.",
+            ),
+            models.CheckConstraint(
+                condition=Q(first_published_at__isnull=True) | Q(published_at__isnull=False),
+                name="article_first_published_needs_published",
+            ),
+        ]
+        permissions = [
+            ("publish_article", "Can approve, schedule, publish and unpublish articles"),
+            ("override_review", "Can override the two-person review rule (chief editor)"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.editor_id and self.editor_id == self.responsible_editor_id:
+            raise ValidationError(
+                {"responsible_editor": "The responsible editor must be a different person from the editor."}
+            )
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.title, max_length=250)
+        self.body = sanitise_body(self.body)
+        super().save(*args, **kwargs)
+        self.inline_images.set(self.inline_image_ids())
+
+    def inline_image_ids(self) -> list[int]:
+        return [int(n) for n in INLINE_IMAGE_RE.findall(self.body)]
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        LEGAL = "legal", "Legal notice"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(help_text="What was wrong and what is right now, in plain words. Shown publicly.")
+    published_at = models.DateTimeField(default=timezone.now, help_text="The date shown beside the correction.")
+
+    class Meta:
+        ordering = ["article", "published_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to “{self.article}” on {self.published_at:%Y-%m-%d}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
+
+
+def private_storage():
+    """Storage for files that must never have a public URL (evidence, withheld images)."""
+    return storages["private"]

@@ -1,0 +1,51 @@
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from articles.models import unique_slug
+
+
+class EditorQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(active=True)
+
+
+class Editor(models.Model):
+    """A person who can appear on the credit line. Public: each has a page listing their articles."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="editor",
+        help_text="The back-office account of this person, if they have one. Credits outlive accounts.",
+    )
+    display_name = models.CharField(max_length=120, help_text="As printed on the credit line, e.g. “He Chuanning”.")
+    native_name = models.CharField(
+        max_length=120, blank=True, help_text="The name in its own script, e.g. “何传宁”, shown beside it."
+    )
+    slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Used in /editors/<slug>/.")
+    title = models.CharField(max_length=120, blank=True, help_text="Job title, e.g. “Senior editor, World desk”.")
+    bio = models.TextField(blank=True, help_text="A short public biography, in the third person.")
+    photo = models.ImageField(upload_to="editors/", blank=True, help_text="Optional portrait, square, at least 400 px.")
+    email = models.EmailField(blank=True, help_text="Work address for workflow notices. Never shown publicly.")
+    active = models.BooleanField(
+        default=True, help_text="Inactive editors keep their credits but can't be chosen anew."
+    )
+
+    objects = EditorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["display_name"]
+
+    def __str__(self) -> str:
+        return f"{self.display_name} ({self.native_name})" if self.native_name else self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:editor", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.display_name, max_length=120)
+        super().save(*args, **kwargs)

@@ -1,0 +1,124 @@
+"""Shared builders for the foundation's models. Feature-specific factories live beside their tests."""
+
+import io
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+from PIL import Image as PILImage
+
+from articles.models import Article, Correction, Image, Initiative, Milestone, Section
+from editorial.models import Editor
+
+
+def image_bytes(fmt: str = "JPEG", size=(1200, 800), color=(30, 90, 160), exif=None) -> bytes:
+    """A real image file made with Pillow."""
+    out = io.BytesIO()
+    img = PILImage.new("RGB", size, color)
+    kwargs = {"exif": exif} if exif is not None else {}
+    img.save(out, format=fmt, **kwargs)
+    return out.getvalue()
+
+
+def image_upload(name: str = "photo.jpg", fmt: str = "JPEG", **kwargs) -> SimpleUploadedFile:
+    content_type = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}.get(fmt, "application/octet-stream")
+    return SimpleUploadedFile(name, image_bytes(fmt, **kwargs), content_type=content_type)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@newsroom.test")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery staple")
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+class EditorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Editor
+
+    display_name = factory.Sequence(lambda n: f"Editor Number {n}")
+    title = "Editor, World desk"
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["name"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+
+
+class InitiativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Initiative
+
+    name = factory.Sequence(lambda n: f"Initiative {n}")
+    summary = "A programme of cooperation."
+
+
+class MilestoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Milestone
+
+    initiative = factory.SubFactory(InitiativeFactory)
+    date = factory.Faker("date_object")
+    title = factory.Sequence(lambda n: f"Milestone {n}")
+    place = "Geneva"
+
+
+class ImageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Image
+
+    file = factory.LazyFunction(lambda: image_upload())
+    alt_text = "A blue test picture"
+    caption = "A caption"
+    credit = "Photo: Test Desk"
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Article number {n}")
+    dek = "What happened, and why it matters."
+    body = "<p>First paragraph.</p><p>Second paragraph.</p>"
+    section = factory.SubFactory(SectionFactory)
+    editor = factory.SubFactory(EditorFactory)
+    responsible_editor = factory.SubFactory(EditorFactory)
+    status = Article.Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(hours=1))
+    first_published_at = factory.SelfAttribute("published_at")
+
+    @factory.post_generation
+    def tags(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.tags.add(*extracted)
+
+    @factory.post_generation
+    def initiatives(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.initiatives.add(*extracted)
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version gave the wrong date."
