@@ -141,3 +141,4 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 admin.site.site_header = "Masthead back office"
 admin.site.site_title = "Masthead"
 admin.site.index_title = "Newsroom"
+from . import complaints_admin  # noqa: E402, F401  (registers the complaint screens)

@@ -1,0 +1,1 @@
+"""Back-office screens for copyright complaints (imported by editorial/admin.py)."""

@@ -1,0 +1,5 @@
+"""Preview routes for drafts (editorial workflow)."""
+
+app_name = "preview"
+
+urlpatterns: list = []
