@@ -23,6 +23,7 @@ class EditorAdmin(admin.ModelAdmin):
             .annotate(
                 _credited=Count("edited_articles", distinct=True) + Count("responsible_for_articles", distinct=True)
             )
+            .order_by("display_name")
         )
 
     @admin.display(description="Credited on", ordering="_credited")
