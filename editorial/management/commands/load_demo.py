@@ -1,0 +1,72 @@
+"""`manage.py load_demo`: the demo newsroom for `make run`. Safe to run on every start."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.urls import reverse
+
+from editorial.demo import load_demo
+
+REFUSAL = (
+    "Refusing to load demo content: DEBUG is off, so this looks like a production database, and the demo "
+    "creates staff accounts whose passwords are printed on screen. Use DEBUG=1 on a development machine, or "
+    "pass --allow-production if you really want demo accounts and articles in this database."
+)
+
+LABELS = [
+    ("sections", "sections"),
+    ("initiatives", "initiatives"),
+    ("milestones", "milestones"),
+    ("editors", "editors"),
+    ("accounts", "accounts"),
+    ("articles", "articles"),
+    ("images", "images"),
+    ("corrections", "corrections"),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo newsroom (sections, initiatives with milestones, editors, articles with Pillow-made "
+        "pictures, and one back-office account per role). Creates only what is missing; a second run changes "
+        "nothing. Refuses to run with DEBUG off unless given --allow-production."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="Load even though DEBUG is off. Demo accounts then exist in this database: delete them after.",
+        )
+
+    def handle(self, *args, allow_production: bool = False, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError(REFUSAL)
+        started = time.monotonic()
+        report = load_demo()
+        elapsed = time.monotonic() - started
+
+        if report.nothing_created:
+            self.stdout.write(f"Demo content already loaded; nothing to add ({elapsed:.2f} s).")
+        else:
+            made = ", ".join(f"{report.created[key]} {label}" for key, label in LABELS if report.created[key])
+            self.stdout.write(self.style.SUCCESS(f"Demo content loaded in {elapsed:.1f} s: {made}."))
+
+        login_url = settings.SITE_URL + reverse("admin:index")
+        if report.new_accounts:
+            width = max(len(a.username) for a in report.new_accounts)
+            self.stdout.write("")
+            self.stdout.write(
+                self.style.WARNING("Demo accounts. The passwords are shown only this once; copy them now.")
+            )
+            for account in report.new_accounts:
+                self.stdout.write(f"  {account.username:<{width}}  {account.password}  ({account.role})")
+            self.stdout.write(f"Log in at {login_url}")
+        if report.existing_accounts:
+            names = ", ".join(report.existing_accounts)
+            self.stdout.write(
+                f"Demo accounts already exist ({names}); their passwords were shown when they were created."
+            )
+            first = report.existing_accounts[0]
+            self.stdout.write(f"To set a new password: python manage.py changepassword {first}. Log in at {login_url}")
