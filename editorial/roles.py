@@ -40,6 +40,23 @@ _RESPONSIBLE_EDITOR = {
     "editorial": ["view_editor", "view_articlerevision", "view_auditevent"],
 }
 
+# Complaints: officers read everything in a complaint's file and change only what the workflow lets them
+# (assignee, regime, deadlines); every decision goes through `decide_complaint` and a named transition.
+# Nobody deletes a complaint or its evidence: the record must be complete.
+_COMPLAINT_FILE_VIEW = [
+    "view_complaint",
+    "view_complaintitem",
+    "view_complaintreply",
+    "view_evidence",
+    "view_measure",
+    "view_affectedparty",
+    "view_counternotice",
+    "view_appeal",
+    "view_notifiersanction",
+    "view_contactinquiry",
+    "change_contactinquiry",
+]
+
 _COPYRIGHT_OFFICER = {
     "articles": ["view_article", "view_image", "view_correction", "add_correction", "view_section"],
     "editorial": [
@@ -48,6 +65,10 @@ _COPYRIGHT_OFFICER = {
         "view_outboundmessage",
         "change_outboundmessage",
         "view_articlerevision",
+        *_COMPLAINT_FILE_VIEW,
+        "change_complaint",
+        "decide_complaint",
+        "add_notifiersanction",
     ],
 }
 
@@ -71,6 +92,8 @@ _CHIEF_EDITOR = {
         "view_articlerevision",
         "view_auditevent",
         "view_outboundmessage",
+        # Oversight of complaints (read-only) and the website-cooperation inquiries from the contact page.
+        *_COMPLAINT_FILE_VIEW,
     ],
 }
 

@@ -1,7 +1,22 @@
+import hashlib
+import logging
+
+from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .complaints import ComplaintError, DuplicateComplaintError, VerificationExpiredError, hash_token
+from .complaints import ComplaintStatus as S
+from .forms import AddInformationForm, ComplaintForm, ContactForm, WithdrawForm
+from .models import Complaint
+
+logger = logging.getLogger(__name__)
 
 
 @never_cache
@@ -22,3 +37,230 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["cache"] = f"error: {type(error).__name__}"
     healthy = all(v == "ok" for v in checks.values())
     return JsonResponse({"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503)
+
+
+# --- abuse defences -----------------------------------------------------------------------------------------
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address. Behind TRUSTED_PROXY_COUNT proxies, the address the outermost of them saw."""
+    depth = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if depth:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= depth:
+            return forwarded[-depth]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def rate_window() -> int:
+    return getattr(settings, "COMPLAINT_RATE_LIMIT_WINDOW_SECONDS", 3600)
+
+
+def over_limit(scope: str, who: str, limit: int) -> bool:
+    """Count one more action by `who` in `scope` in the current window; True once past `limit`.
+
+    Kept in the shared cache (Redis in production), so every app server sees the same count. If the cache
+    is down we let the request through rather than refuse everyone.
+    """
+    key = "ratelimit:" + scope + ":" + hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
+    try:
+        cache.add(key, 0, rate_window())
+        try:
+            count = cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, rate_window())
+            count = 1
+    except Exception:
+        logger.exception("Rate-limit cache unavailable; letting the request through")
+        return False
+    return count > limit
+
+
+def too_many(request: HttpRequest, what: str) -> HttpResponse:
+    minutes = max(1, rate_window() // 60)
+    response = render(request, "editorial/rate_limited.html", {"what": what, "minutes": minutes}, status=429)
+    response["Retry-After"] = str(rate_window())
+    return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """Pages with personal data or a token in the address: not cached, not indexed, no referrer sent."""
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    response["Referrer-Policy"] = "no-referrer"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+# --- public pages -------------------------------------------------------------------------------------------
+
+
+@require_GET
+def copyright_policy(request: HttpRequest) -> HttpResponse:
+    context = {
+        "expiry_hours": getattr(settings, "COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72),
+        "decision_days": getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS", 1),
+        "reply_days": getattr(settings, "COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS", 5),
+        "appeal_months": 6,
+        "contact_email": getattr(settings, "COPYRIGHT_CONTACT_EMAIL", ""),
+    }
+    return render(request, "editorial/copyright_policy.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_new(request: HttpRequest) -> HttpResponse:
+    """The complaint form. A valid complaint is stored unverified and a confirmation link is emailed."""
+    if request.method == "POST":
+        if over_limit("complaint-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+            return too_many(request, "complaints from your network")
+        if request.POST.get("website"):
+            # The honeypot was filled: answer as if all went well and store nothing.
+            return redirect("editorial:complaint_filed")
+        form = ComplaintForm(request.POST, request.FILES)
+        if form.is_valid():
+            email = form.cleaned_data["notifier_email"].strip().lower()
+            if over_limit("complaint-email", email, getattr(settings, "COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)):
+                return too_many(request, "complaints from this email address")
+            try:
+                Complaint.file(
+                    complaint=form.save(commit=False),
+                    targets=form.cleaned_data["urls"],
+                    evidence=form.cleaned_data["evidence"],
+                )
+            except DuplicateComplaintError as error:
+                form.add_error("urls", str(error))
+            else:
+                return redirect("editorial:complaint_filed")
+        elif form.existing_items:
+            _resend_for_duplicates(request, form)
+    else:
+        form = ComplaintForm(initial={"urls": str(request.GET.get("url", ""))[:2000]})
+    return _private(render(request, "editorial/complaint_form.html", {"form": form}))
+
+
+def _resend_for_duplicates(request: HttpRequest, form: ComplaintForm) -> None:
+    """A notifier refiling while their earlier complaint awaits confirmation gets the link again (rate-limited)."""
+    waiting = {item.complaint_id: item.complaint for item in form.existing_items if item.complaint.reference is None}
+    for complaint in waiting.values():
+        limit = getattr(settings, "COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)
+        if not over_limit("complaint-email", complaint.notifier_email, limit):
+            complaint.resend_verification()
+
+
+@require_GET
+def complaint_filed(request: HttpRequest) -> HttpResponse:
+    context = {"expiry_hours": getattr(settings, "COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72)}
+    return render(request, "editorial/complaint_filed.html", context)
+
+
+@never_cache
+@require_GET
+def complaint_verify(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in the confirmation email. Opening it sends the complaint to the officers' queue.
+
+    A plain GET does it: the link proves the address receives our mail, whoever (or whatever scanner) opens it.
+    """
+    complaint = Complaint.objects.filter(verification_token_hash=hash_token(token)).first()
+    if complaint is None:
+        raise Http404
+    if complaint.status == S.UNVERIFIED:
+        try:
+            tracking_token = complaint.verify()
+        except VerificationExpiredError:
+            return _private(render(request, "editorial/complaint_link_expired.html", status=410))
+        except ComplaintError:
+            pass  # confirmed by a concurrent click: show the page below
+        else:
+            return _private(redirect(f"{complaint.get_absolute_url()}?token={tracking_token}"))
+    if complaint.status == S.EXPIRED:
+        return _private(render(request, "editorial/complaint_link_expired.html", status=410))
+    return _private(render(request, "editorial/complaint_already_confirmed.html", {"complaint": complaint}))
+
+
+def _complaint_for_token(reference: str, token) -> Complaint:
+    """The complaint, if `token` is its tracking token. Any failure is the same bare 404."""
+    complaint = Complaint.objects.filter(reference=reference).first()
+    if complaint is None or not complaint.tracking_token_matches(token if isinstance(token, str) else None):
+        raise Http404
+    return complaint
+
+
+def _tracking_page(request, complaint: Complaint, token: str, *, information_form=None, withdraw_form=None, status=200):
+    items = complaint.items.select_related("article", "image").order_by("position")
+    replies = complaint.replies.prefetch_related("evidence").order_by("created_at", "pk")
+    context = {
+        "complaint": complaint,
+        "token": token,
+        "items": items,
+        "replies": replies,
+        "first_evidence": complaint.evidence.filter(reply__isnull=True).order_by("pk"),
+        "history": complaint.public_history(),
+        "information_form": information_form or AddInformationForm(initial={"token": token}),
+        "withdraw_form": withdraw_form or WithdrawForm(initial={"token": token}),
+    }
+    return _private(render(request, "editorial/complaint_tracking.html", context, status=status))
+
+
+@require_GET
+def complaint_tracking(request: HttpRequest, reference: str) -> HttpResponse:
+    """The notifier's private page: status, their history, deadlines; add information, withdraw, appeal."""
+    token = request.GET.get("token")
+    complaint = _complaint_for_token(reference, token)
+    return _tracking_page(request, complaint, token)
+
+
+@require_POST
+def complaint_add_information(request: HttpRequest, reference: str) -> HttpResponse:
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    complaint = _complaint_for_token(reference, token)
+    form = AddInformationForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _tracking_page(request, complaint, token, information_form=form)
+    try:
+        complaint.add_information(text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"])
+    except ComplaintError as error:
+        form.add_error(None, str(error))
+        return _tracking_page(request, complaint, token, information_form=form, status=409)
+    messages.success(request, "Thank you: we added your information to the complaint.")
+    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+@require_POST
+def complaint_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    complaint = _complaint_for_token(reference, token)
+    form = WithdrawForm(request.POST)
+    if not form.is_valid():
+        return _tracking_page(request, complaint, token, withdraw_form=form)
+    try:
+        complaint.withdraw(reason=form.cleaned_data["reason"])
+    except ComplaintError as error:
+        form.add_error(None, str(error))
+        return _tracking_page(request, complaint, token, withdraw_form=form, status=409)
+    messages.success(request, "Your complaint is withdrawn. We have emailed you a confirmation.")
+    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+@require_http_methods(["GET", "POST"])
+def contact(request: HttpRequest) -> HttpResponse:
+    """Copyright questions and website-cooperation proposals, stored for the newsroom in the admin."""
+    if request.method == "POST":
+        if over_limit("contact-ip", client_ip(request), getattr(settings, "CONTACT_RATE_LIMIT_PER_IP", 10)):
+            return too_many(request, "messages from your network")
+        if request.POST.get("website"):
+            return redirect("editorial:contact_sent")
+        form = ContactForm(request.POST)
+        if form.is_valid():
+            form.save()
+            return redirect("editorial:contact_sent")
+    else:
+        form = ContactForm(initial={"kind": request.GET.get("about")} if request.GET.get("about") else None)
+    return render(request, "editorial/contact.html", {"form": form})
+
+
+@require_GET
+def contact_sent(request: HttpRequest) -> HttpResponse:
+    return render(request, "editorial/contact_sent.html")

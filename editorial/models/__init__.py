@@ -1,7 +1,36 @@
 """The newsroom's people and processes. One module per concern, since together they pass 500 lines."""
 
 from .audit import AuditEvent, OutboundMessage
+from .complaints import (
+    AffectedParty,
+    Appeal,
+    Complaint,
+    ComplaintItem,
+    ComplaintReferenceCounter,
+    ComplaintReply,
+    ContactInquiry,
+    CounterNotice,
+    Evidence,
+    Measure,
+    NotifierSanction,
+)
 from .people import Editor
 from .revisions import ArticleRevision
 
-__all__ = ["ArticleRevision", "AuditEvent", "Editor", "OutboundMessage"]
+__all__ = [
+    "AffectedParty",
+    "Appeal",
+    "ArticleRevision",
+    "AuditEvent",
+    "Complaint",
+    "ComplaintItem",
+    "ComplaintReferenceCounter",
+    "ComplaintReply",
+    "ContactInquiry",
+    "CounterNotice",
+    "Editor",
+    "Evidence",
+    "Measure",
+    "NotifierSanction",
+    "OutboundMessage",
+]
