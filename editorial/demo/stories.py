@@ -271,6 +271,8 @@ STORIES: list[StoryData] = [
             "<p>The anniversary session drew an unusually large number of heads of state and government, and "
             "opened days after member states adopted the 2030 Agenda for Sustainable Development, to which "
             "several of the pledges were tied.</p>",
+            "<p>The speech closed Xi Jinping's first state visit to the United States, which began in Seattle "
+            "and included talks at the White House before the trip to New York.</p>",
         ),
     ),
     StoryData(
@@ -308,6 +310,8 @@ STORIES: list[StoryData] = [
             "can read.</p>",
             "<p>The conference, now in its second year, brings together officials, executives and researchers "
             "from many countries and has become China's main platform for its views on the digital economy.</p>",
+            "<p>Wuzhen, a town of canals and stone bridges south of Shanghai, was made the conference's "
+            "permanent home after the first meeting last year.</p>",
         ),
     ),
     StoryData(
@@ -360,6 +364,8 @@ STORIES: list[StoryData] = [
             "<p>The speech also restated support for the Paris climate agreement and for the multilateral "
             "system centred on the UN, themes that carry extra weight at a moment when several large economies "
             "are debating whether to step back from both.</p>",
+            "<p>The Palais des Nations was built in the 1930s for the League of Nations and now houses the UN "
+            "Office at Geneva, the organisation's largest centre after New York.</p>",
         ),
     ),
     StoryData(
@@ -433,6 +439,9 @@ STORIES: list[StoryData] = [
             "much of its trade and energy.</p>",
             "<p>Neighbours with competing claims in the South China Sea will judge the idea by how it is "
             "applied. Regional talks on a code of conduct for the sea continue.</p>",
+            "<p>Qingdao, one of the navy's main bases, has hosted international naval meetings before: in 2014 "
+            "navies at the Western Pacific Naval Symposium there agreed a code for unplanned encounters at "
+            "sea.</p>",
         ),
     ),
     StoryData(
@@ -469,6 +478,9 @@ STORIES: list[StoryData] = [
             "shared-future idea has been applied since 2015. The speech also supported a review of the global "
             "response to the pandemic once it was brought under control.</p>",
             "<p>The assembly was shortened to two days and its agenda limited to the pandemic.</p>",
+            "<p>Member states are expected to consider a resolution, put forward by the European Union and "
+            "backed by a large group of countries, that calls for an independent evaluation of the "
+            "international response.</p>",
         ),
     ),
     StoryData(
@@ -503,6 +515,9 @@ STORIES: list[StoryData] = [
             "will stop building new coal-fired power projects abroad and will step up support for green and "
             "low-carbon energy in developing countries. The pledge comes weeks before the COP26 climate talks "
             "in Glasgow.</p>",
+            "<p>The speech also promised more aid: a further three billion dollars of international "
+            "assistance over three years, and a goal of supplying two billion doses of vaccine to other "
+            "countries by the end of the year.</p>",
             "<p>How projects under the initiative will be chosen and financed is expected to be worked out "
             "with partner countries and UN agencies.</p>",
         ),
@@ -550,6 +565,8 @@ STORIES: list[StoryData] = [
             "announced two months after the outbreak of war in Ukraine, and commentators have read it against "
             "that background.</p>",
             "<p>The forum, held each year in Boao since 2002, mixed in-person and online sessions this year.</p>",
+            "<p>This year's conference paired the pandemic and the world beyond it with a theme of working "
+            "together for global development and a shared future.</p>",
         ),
     ),
     StoryData(
@@ -587,6 +604,8 @@ STORIES: list[StoryData] = [
             "<p>With development, security and now civilisation covered, the three initiatives together "
             "address the main strands of the shared-future idea presented in Moscow ten years ago this "
             "month.</p>",
+            "<p>The meeting brought together hundreds of political parties and organisations from well over a "
+            "hundred countries, most of them taking part online.</p>",
         ),
     ),
     StoryData(
@@ -624,6 +643,8 @@ STORIES: list[StoryData] = [
             "borrowing countries can afford. Debt remains the initiative's most debated question, and "
             "several partner countries have renegotiated loans since the pandemic.</p>",
             "<p>The forum was the first held since 2019; the pandemic interrupted the series.</p>",
+            "<p>By official count, China has now signed cooperation documents under the initiative with more "
+            "than 150 countries and over 30 international organisations.</p>",
         ),
     ),
     StoryData(
