@@ -6,13 +6,22 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connections, models, transaction
+from django.db.models import Count, Expression, F, FloatField, Func, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -32,11 +41,109 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_
     return candidate
 
 
-class Section(models.Model):
+# --- What readers see changed: the site-wide content version behind ETags (docs/decisions-reader.md) ---
+
+logger = logging.getLogger(__name__)
+
+CONTENT_STATE_KEY = "articles:content-state"
+
+
+@dataclass(frozen=True)
+class ContentState:
+    """A token that changes whenever anything a reader can see changes, and since when it holds."""
+
+    token: str
+    changed_at: datetime
+    # The next scheduled publication still to come: when it passes, the public site changes by itself.
+    next_due: datetime | None
+
+
+def content_state() -> ContentState:
+    """The current content state, made afresh (one small query) when none is cached or a schedule came due."""
+    now = timezone.now()
+    try:
+        state = cache.get(CONTENT_STATE_KEY)
+    except Exception:  # a cache outage must not take the site down: no 304s until it is back
+        logger.warning("content state: cache unavailable", exc_info=True)
+        state = None
+    if isinstance(state, ContentState) and (state.next_due is None or state.next_due > now):
+        return state
+    next_due = (
+        Article.objects.filter(status__in=Article.LIVE_STATUSES, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    state = ContentState(token=secrets.token_hex(8), changed_at=now, next_due=next_due)
+    try:
+        cache.set(CONTENT_STATE_KEY, state, timeout=None)
+    except Exception:
+        logger.warning("content state: cache unavailable", exc_info=True)
+    return state
+
+
+def content_changed() -> None:
+    """Forget the content state, so every public page gets a new ETag.
+
+    Called now and again after the transaction commits: a page rendered in between (from data not yet
+    committed) cannot keep the new token, and many-to-many changes saved after the model (tags and
+    initiatives in the admin) are covered by the second call.
+    """
+
+    def forget():
+        try:
+            cache.delete(CONTENT_STATE_KEY)
+        except Exception:
+            logger.warning("content state: could not reset the cache", exc_info=True)
+
+    forget()
+    transaction.on_commit(forget)
+
+
+class PublicContentQuerySet(models.QuerySet):
+    """Bulk writes change what readers see as much as save() does."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        content_changed()
+        return rows
+
+    def delete(self):
+        result = super().delete()
+        content_changed()
+        return result
+
+    def bulk_create(self, *args, **kwargs):
+        objs = super().bulk_create(*args, **kwargs)
+        content_changed()
+        return objs
+
+    def bulk_update(self, *args, **kwargs):
+        rows = super().bulk_update(*args, **kwargs)
+        content_changed()
+        return rows
+
+
+class PublicContent:
+    """Mixin for models readers see: saving or deleting one changes the site's content state."""
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        content_changed()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
+
+
+class Section(PublicContent, models.Model):
     name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
+
+    objects = PublicContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -53,7 +160,7 @@ class Section(models.Model):
         super().save(*args, **kwargs)
 
 
-class Initiative(models.Model):
+class Initiative(PublicContent, models.Model):
     name = models.CharField(max_length=160, unique=True, help_text="Full name, e.g. “Belt and Road Initiative”.")
     short_name = models.CharField(
         max_length=60, blank=True, help_text="Optional short form for tight spaces, e.g. “BRI”."
@@ -67,6 +174,8 @@ class Initiative(models.Model):
     )
     logo = models.ImageField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the initiatives page.")
+
+    objects = PublicContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "name"]
@@ -83,7 +192,7 @@ class Initiative(models.Model):
         super().save(*args, **kwargs)
 
 
-class Milestone(models.Model):
+class Milestone(PublicContent, models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
     date = models.DateField(help_text="When it happened.")
     place = models.CharField(
@@ -100,6 +209,8 @@ class Milestone(models.Model):
         help_text="Optional: our article about this milestone.",
     )
 
+    objects = PublicContentQuerySet.as_manager()
+
     class Meta:
         ordering = ["initiative", "date", "pk"]
 
@@ -110,7 +221,7 @@ class Milestone(models.Model):
         return f"{self.initiative.get_absolute_url()}#milestone-{self.pk}"
 
 
-class ImageQuerySet(models.QuerySet):
+class ImageQuerySet(PublicContentQuerySet):
     def visible(self) -> ImageQuerySet:
         """Images a reader may see: not removed by a copyright measure."""
         return self.filter(removed_at__isnull=True)
@@ -124,7 +235,7 @@ def rendition_upload_to(instance: Rendition, filename: str) -> str:
     return f"renditions/{instance.image_id}/{filename}"
 
 
-class Image(models.Model):
+class Image(PublicContent, models.Model):
     class Licence(models.TextChoices):
         OWN = "own", "Our own work (staff photographer or agency we own)"
         AGENCY = "agency", "Licensed from an agency"
@@ -231,13 +342,15 @@ class Image(models.Model):
         return ", ".join(f"{url} {w}w" for w, url in parts)
 
 
-class Rendition(models.Model):
+class Rendition(PublicContent, models.Model):
     image = models.ForeignKey(Image, on_delete=models.CASCADE, related_name="renditions")
     width = models.PositiveIntegerField(help_text="The target width this rendition was made for.")
     format = models.CharField(max_length=8, choices=[("webp", "WebP"), ("jpeg", "JPEG"), ("avif", "AVIF")])
     file = models.ImageField(upload_to=rendition_upload_to, max_length=255)
     actual_width = models.PositiveIntegerField()
     actual_height = models.PositiveIntegerField()
+
+    objects = PublicContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["image", "format", "width"]
@@ -247,7 +360,85 @@ class Rendition(models.Model):
         return f"{self.image_id} @ {self.width}px {self.format}"
 
 
-class ArticleQuerySet(models.QuerySet):
+# --- Search (STYLE.md 7). The vendor-specific schema is made by migration 0003. ---
+
+SEARCH_CONFIG = "english"
+SEARCH_MAX_CHARS = 256
+SEARCH_MAX_TERMS = 16
+# Private-use characters mark highlighted words in snippets; the template turns them into <mark>.
+HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
+_WORD_RE = re.compile(r"\w+")
+
+
+def clean_search_query(q: str) -> str:
+    """The reader's query as we search it: no control characters, at most SEARCH_MAX_CHARS long."""
+    q = "".join(ch if ch.isprintable() else " " for ch in (q or ""))
+    return " ".join(q.split())[:SEARCH_MAX_CHARS].strip()
+
+
+def is_searchable(q: str) -> bool:
+    """Whether a query has anything to look for (a word or a number, not only punctuation)."""
+    return bool(_WORD_RE.search(q or ""))
+
+
+def fts5_query(q: str) -> str:
+    """Translate web-search syntax (words, "a phrase", -word, OR) into a safe SQLite FTS5 expression.
+
+    Every term is rebuilt from its word characters and double-quoted, so nothing a reader types can
+    reach FTS5 as syntax. Returns "" when nothing searchable is left.
+    """
+    positives: list[str] = []
+    negatives: list[str] = []
+    join_next_with_or = False
+    for match in re.finditer(r'(-?)"([^"]*)"?|(\S+)', q):
+        negate, phrase, word = match.group(1), match.group(2), match.group(3)
+        if word is not None:
+            if word.upper() == "OR" and positives:
+                join_next_with_or = True
+                continue
+            negate, phrase = ("-", word[1:]) if word.startswith("-") else ("", word)
+        words = _WORD_RE.findall(phrase or "")
+        if not words:
+            continue
+        term = '"' + " ".join(words) + '"'
+        if negate:
+            negatives.append(term)
+        elif join_next_with_or:
+            positives[-1] = f"({positives[-1]} OR {term})"
+            join_next_with_or = False
+        else:
+            positives.append(term)
+        if len(positives) + len(negatives) >= SEARCH_MAX_TERMS:
+            break
+    if not positives:
+        return ""
+    expression = " AND ".join(positives)
+    if negatives:
+        expression = f"({expression}) NOT ({' OR '.join(negatives)})"
+    return expression
+
+
+_FTS_MATCH_SQL = "SELECT rowid FROM articles_article_fts WHERE articles_article_fts MATCH %s"
+_FTS_ONE_ROW = "FROM articles_article_fts WHERE articles_article_fts MATCH %s AND rowid = articles_article.id"
+# bm25 is lower for better matches; the columns are weighted title 10, standfirst 4, body 1.
+_FTS_RANK_SQL = "SELECT -bm25(articles_article_fts, 10.0, 4.0, 1.0) " + _FTS_ONE_ROW
+_FTS_SNIPPET_SQL = "SELECT snippet(articles_article_fts, -1, %s, %s, ' … ', 24) " + _FTS_ONE_ROW
+
+
+class SearchVectorColumn(Expression):
+    """The `search_vector` column PostgreSQL keeps itself (a generated column, migration 0003).
+
+    It is not a model field, so it is never selected with an article or written on save.
+    """
+
+    output_field = SearchVectorField()
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name(alias)}.{connection.ops.quote_name('search_vector')}", []
+
+
+class ArticleQuerySet(PublicContentQuerySet):
     def published(self) -> ArticleQuerySet:
         """The one rule for what a reader may see.
 
@@ -256,19 +447,147 @@ class ArticleQuerySet(models.QuerySet):
         start here.
         """
         return self.filter(
-            status__in=[Article.Status.PUBLISHED, Article.Status.SCHEDULED],
+            status__in=Article.LIVE_STATUSES,
             published_at__isnull=False,
             published_at__lte=timezone.now(),
         )
 
     def for_listing(self) -> ArticleQuerySet:
-        """What a card in a listing needs, in a constant number of queries."""
-        return self.select_related("section", "hero_image", "editor", "responsible_editor").prefetch_related(
-            "hero_image__renditions"
+        """What a card in a listing needs, in a constant number of queries (the body is left behind)."""
+        return (
+            self.select_related("section", "hero_image", "editor", "responsible_editor")
+            .prefetch_related("hero_image__renditions")
+            .defer("body")
+        )
+
+    def older_than(self, published_at: datetime, pk: int) -> ArticleQuerySet:
+        """Keyset step in the newest-first order: the articles after (published_at, pk). Never an OFFSET."""
+        from django.db.models.fields.tuple_lookups import Tuple, TupleLessThan
+
+        return self.filter(TupleLessThan(Tuple(F("published_at"), F("pk")), (published_at, pk)))
+
+    def newer_than(self, published_at: datetime, pk: int) -> ArticleQuerySet:
+        """Keyset step backwards: the articles before (published_at, pk) in the newest-first order."""
+        from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan
+
+        return self.filter(TupleGreaterThan(Tuple(F("published_at"), F("pk")), (published_at, pk)))
+
+    def search(self, q: str) -> ArticleQuerySet:
+        """Articles matching a reader's query, best first, with `search_rank` and `search_snippet`.
+
+        Web-search syntax ("a phrase", -word, OR). On PostgreSQL: the generated `search_vector` column and
+        its GIN index, ranked with title over standfirst over body. On SQLite: the FTS5 table the
+        triggers of migration 0003 keep. Elsewhere: a plain substring match. Order: rank, then newest id.
+        `search_snippet` is plain text (HTML-escaped) with HIGHLIGHT_START/STOP around matched words.
+        """
+        q = clean_search_query(q)
+        if not is_searchable(q):
+            return self.none()
+        vendor = connections[self.db].vendor
+        if vendor == "postgresql":
+            qs = self._search_postgresql(q)
+        elif vendor == "sqlite":
+            qs = self._search_sqlite(q)
+        else:
+            qs = self._search_fallback(q)
+        return qs.order_by("-search_rank", "-pk")
+
+    def _search_postgresql(self, q: str) -> ArticleQuerySet:
+        query = SearchQuery(q, search_type="websearch", config=SEARCH_CONFIG)
+        # The snippet comes from the standfirst and the body's text (tags and image markers removed).
+        text = Func(
+            Concat(F("dek"), Value(" "), F("body"), output_field=models.TextField()),
+            Value(r"<[^>]*>|\[\[image:\d+\]\]"),
+            Value(" "),
+            Value("g"),
+            function="regexp_replace",
+        )
+        return (
+            self.alias(search_match=SearchVectorColumn())
+            .filter(search_match=query)
+            .annotate(
+                # float8, so a rank read back from a page link compares equal to the one in the database.
+                search_rank=Cast(SearchRank(SearchVectorColumn(), query), FloatField()),
+                search_snippet=SearchHeadline(
+                    text,
+                    query,
+                    config=SEARCH_CONFIG,
+                    start_sel=HIGHLIGHT_START,
+                    stop_sel=HIGHLIGHT_STOP,
+                    max_words=30,
+                    min_words=12,
+                    max_fragments=2,
+                    fragment_delimiter=" … ",
+                ),
+            )
+        )
+
+    def _search_sqlite(self, q: str) -> ArticleQuerySet:
+        expression = fts5_query(q)
+        if not expression:
+            return self.none()
+        # The SQL is constant; the reader's words only ever travel as bound parameters.
+        return self.filter(pk__in=RawSQL(_FTS_MATCH_SQL, [expression])).annotate(  # noqa: S611
+            search_rank=RawSQL(_FTS_RANK_SQL, [expression], output_field=FloatField()),  # noqa: S611
+            search_snippet=RawSQL(  # noqa: S611
+                _FTS_SNIPPET_SQL, [HIGHLIGHT_START, HIGHLIGHT_STOP, expression], output_field=models.TextField()
+            ),
+        )
+
+    def _search_fallback(self, q: str) -> ArticleQuerySet:
+        words = _WORD_RE.findall(q)[:SEARCH_MAX_TERMS]
+        condition = Q()
+        for word in words:
+            condition &= Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
+        return self.filter(condition).annotate(search_rank=Value(0.0, FloatField()), search_snippet=F("dek"))
+
+    def recommended_for(self, article: Article, *, limit: int = 24) -> list[Article]:
+        """The pool of "Recommended reading" for `article`, best first, in one query.
+
+        Published articles sharing the most initiatives (counted twice) and tags with it come first, then
+        the most recent; never the article itself. Only the newest few hundred articles sharing something,
+        plus the newest `limit`, are scored, so the cost does not grow with the archive. Reads the
+        article's initiatives and tags from its prefetch cache when they were prefetched.
+        """
+        initiative_ids = [initiative.pk for initiative in article.initiatives.all()]
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        candidates = self.published().exclude(pk=article.pk)
+        newest = candidates.order_by("-published_at", "-pk").values("pk")[:limit]
+        pool = Q(pk__in=newest)
+        score = Value(0)
+        if initiative_ids:
+            sharing = candidates.filter(initiatives__in=initiative_ids).order_by("-published_at")
+            pool |= Q(pk__in=sharing.values("pk")[:300])
+            score = score + 2 * Count("initiatives", filter=Q(initiatives__in=initiative_ids), distinct=True)
+        if tag_ids:
+            sharing = candidates.filter(tags__in=tag_ids).order_by("-published_at")
+            pool |= Q(pk__in=sharing.values("pk")[:300])
+            score = score + Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+        return list(
+            candidates.filter(pool)
+            .select_related("section", "hero_image")
+            .defer("body")
+            .annotate(recommendation_score=score)
+            .order_by("-recommendation_score", "-published_at", "-pk")[:limit]
         )
 
 
-class Article(models.Model):
+def recommendation_set(pool: list, page: int, size: int = 4) -> tuple[list, int, int]:
+    """Set number `page` (from 1) of `pool` cut into sets of `size`.
+
+    Sets do not repeat until the pool is used up; the last one is filled from the start of the pool, and
+    after it the sets begin again. Returns (the set, the number of the next set, how many sets there are).
+    """
+    if not pool:
+        return [], 1, 0
+    count = -(-len(pool) // size)
+    index = (max(page, 1) - 1) % count
+    start = index * size
+    chosen = [pool[(start + i) % len(pool)] for i in range(min(size, len(pool)))]
+    return chosen, (index + 1) % count + 1, count
+
+
+class Article(PublicContent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -278,6 +597,9 @@ class Article(models.Model):
         PUBLISHED = "published", "Published"
         UNPUBLISHED = "unpublished", "Unpublished"
         WITHHELD = "withheld", "Withheld (copyright measure)"
+
+    # The statuses under which an article is live once its publication time has come.
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
     class RightsBasis(models.TextChoices):
         ORIGINAL = "original", "Original reporting"
@@ -417,6 +739,13 @@ class Article(models.Model):
         return [int(n) for n in INLINE_IMAGE_RE.findall(self.body)]
 
     @property
+    def modified_at(self):
+        """When readers last saw a change: the later of the last save and the publication time."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
+    @property
     def is_live(self) -> bool:
         return (
             self.status in (self.Status.PUBLISHED, self.Status.SCHEDULED)
@@ -425,7 +754,7 @@ class Article(models.Model):
         )
 
 
-class Correction(models.Model):
+class Correction(PublicContent, models.Model):
     class Kind(models.TextChoices):
         CORRECTION = "correction", "Correction"
         CLARIFICATION = "clarification", "Clarification"
@@ -435,6 +764,8 @@ class Correction(models.Model):
     kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
     text = models.TextField(help_text="What was wrong and what is right now, in plain words. Shown publicly.")
     published_at = models.DateTimeField(default=timezone.now, help_text="The date shown beside the correction.")
+
+    objects = PublicContentQuerySet.as_manager()
 
     class Meta:
         ordering = ["article", "published_at", "pk"]

@@ -1,106 +1,440 @@
-"""Reader-facing pages. Every queryset starts from Article.objects.published() (STYLE.md 1)."""
+"""Reader-facing pages. Every article queryset starts from Article.objects.published() (STYLE.md 1).
+
+Each page answers conditional GETs (`public_page`), lists with keyset pagination (`keyset_page`, never an
+OFFSET) and runs a fixed number of queries whatever the number of tags, images or initiatives.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import wraps
+from urllib.parse import urlencode
 
 from django.apps import apps
-from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.conf import settings
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
+from django.utils.decorators import method_decorator
+from django.utils.http import http_date
+from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
-from .models import Article, Initiative, Section
+from .models import (
+    SEARCH_MAX_CHARS,
+    Article,
+    Initiative,
+    Milestone,
+    Section,
+    clean_search_query,
+    content_state,
+    is_searchable,
+    recommendation_set,
+)
+
+PAGE_SIZE = 20
+HOME_LATEST = 12
+RECOMMENDATION_SET_SIZE = 4
+# Sent by static/js/recommendations.js: answer with the recommendations block alone, not the whole page.
+FRAGMENT_HEADER = "X-Fragment"
 
 
-class HomeView(ListView):
-    template_name = "articles/home.html"
-    context_object_name = "articles"
+# --- HTTP caching (docs/decisions-reader.md: "HTTP caching") ---
 
-    def get_queryset(self):
-        return Article.objects.published().for_listing()[:20]
+
+def public_page(view):
+    """Make a public view cacheable and answer conditional GETs with 304 Not Modified.
+
+    The ETag is the site's content state (which changes whenever anything a reader sees is saved, deleted
+    or comes due) with the request's path and query; a 304 costs no rendering and at most one query.
+    `no-cache`-style revalidation (max-age=0) means a cached copy is checked each time, so a page changes
+    as soon as an article is published, edited or withdrawn.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        state = content_state()
+        fragment = request.headers.get(FRAGMENT_HEADER, "")
+        key = f"{state.token}|{request.get_full_path()}|{fragment}"
+        etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
+        last_modified = int(state.changed_at.timestamp())
+        response = get_conditional_response(request, etag=etag, last_modified=last_modified)
+        if response is None:
+            response = view(request, *args, **kwargs)
+        if response.status_code in (200, 304) and request.method in ("GET", "HEAD"):
+            response.headers.setdefault("ETag", etag)
+            response.headers.setdefault("Last-Modified", http_date(last_modified))
+        patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+        patch_vary_headers(response, [FRAGMENT_HEADER])
+        return response
+
+    return wrapped
+
+
+public = method_decorator(public_page, name="dispatch")
+
+
+# --- Keyset pagination (docs/decisions-reader.md: "Pagination") ---
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_CURSOR_RE = re.compile(r"^(-?\d{1,18})-(\d{1,18})$")
+
+
+class BadCursor(ValueError):
+    pass
+
+
+def encode_cursor(article: Article) -> str:
+    """`<microseconds since 1970>-<id>`: exact, short, and the same whatever the time zone."""
+    return f"{(article.published_at - _EPOCH) // timedelta(microseconds=1)}-{article.pk}"
+
+
+def decode_cursor(value: str) -> tuple[datetime, int]:
+    match = _CURSOR_RE.match(value or "")
+    if not match:
+        raise BadCursor(value)
+    try:
+        return _EPOCH + timedelta(microseconds=int(match[1])), int(match[2])
+    except OverflowError:
+        raise BadCursor(value) from None
+
+
+@dataclass
+class KeysetPage:
+    items: list
+    older: str | None  # cursor for the next page (older articles), if there is one
+    newer: str | None  # cursor for the previous page (newer articles), if this is not the first page
+
+
+def keyset_page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE) -> KeysetPage:
+    """One page of `queryset` in newest-first order, from the `before` or `after` cursor in the query string.
+
+    Costs the same on page 1 and page 10,000: each step is an indexed range, never an OFFSET. A link to
+    older articles shows the same articles however many are published in the meantime. Raises BadCursor
+    for a cursor we did not make.
+    """
+    before, after = request.GET.get("before"), request.GET.get("after")
+    if after:
+        rows = list(queryset.newer_than(*decode_cursor(after)).order_by("published_at", "pk")[: size + 1])
+        if len(rows) > size:
+            items = rows[:size][::-1]
+            return KeysetPage(items, older=encode_cursor(items[-1]), newer=encode_cursor(items[0]))
+        before = None  # fewer than a page left before the cursor: that is the first page
+    if before:
+        rows = list(queryset.older_than(*decode_cursor(before)).order_by("-published_at", "-pk")[: size + 1])
+        items = rows[:size]
+        older = encode_cursor(items[-1]) if len(rows) > size else None
+        newer = encode_cursor(items[0]) if items else None
+        return KeysetPage(items, older=older, newer=newer)
+    rows = list(queryset.order_by("-published_at", "-pk")[: size + 1])
+    items = rows[:size]
+    return KeysetPage(items, older=encode_cursor(items[-1]) if len(rows) > size else None, newer=None)
+
+
+def bad_cursor_response(request: HttpRequest) -> HttpResponse:
+    return render(request, "articles/bad_request.html", {"path": request.path}, status=400)
+
+
+class KeysetListMixin:
+    """A ListView whose object list is one keyset page of `get_queryset()`."""
+
+    page_size = PAGE_SIZE
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except BadCursor:
+            return bad_cursor_response(request)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["initiatives"] = Initiative.objects.all()
-        return context
+        page = keyset_page(self.request, self.object_list, size=self.page_size)
+        kwargs.setdefault("page", page)
+        kwargs["object_list"] = page.items
+        return super().get_context_data(**kwargs)
 
 
-class ArchiveView(ListView):
+# --- Pages ---
+
+
+@public
+class HomeView(TemplateView):
+    template_name = "articles/home.html"
+
+    def get_context_data(self, **kwargs):
+        published = Article.objects.published().for_listing().prefetch_related(None)
+        featured = list(published.filter(featured=True)[:3])
+        latest = list(published.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
+        pictures = [a.hero_image for a in featured + latest if a.hero_image is not None]
+        prefetch_related_objects(pictures, "renditions")
+        return super().get_context_data(
+            featured=featured,
+            latest=latest,
+            initiatives=Initiative.objects.all(),
+            sections=Section.objects.all(),
+            **kwargs,
+        )
+
+
+@public
+class ArchiveView(KeysetListMixin, ListView):
     template_name = "articles/archive.html"
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().for_listing()[:50]
+        return Article.objects.published().for_listing()
 
 
-class ArticleDetailView(DetailView):
-    template_name = "articles/article_detail.html"
-    context_object_name = "article"
-
+class ArticleQuerysetMixin:
     def get_queryset(self):
         return (
             Article.objects.published()
             .select_related("section", "editor", "responsible_editor", "hero_image")
-            .prefetch_related("initiatives", "tags", "corrections", "hero_image__renditions")
+            .prefetch_related("initiatives", "tags", "corrections", "inline_images")
+        )
+
+    def get_object(self, queryset=None):
+        """The article at this address if a reader may see it, else 404.
+
+        This is the one step that decides what an article URL answers: a withheld article's 451 answer
+        (a later issue) belongs here, before the article is rendered.
+        """
+        return super().get_object(queryset)
+
+
+def recommendation_page(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")[:9]))
+    except ValueError:
+        return 1
+
+
+@public
+class ArticleDetailView(ArticleQuerysetMixin, DetailView):
+    template_name = "articles/article_detail.html"
+    context_object_name = "article"
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        recommendations = Recommendations(article, page=1)
+        # One query for the renditions of every picture on the page: hero, inline and recommended.
+        pictures = [article.hero_image, *article.inline_images.all(), *recommendations.pictures]
+        prefetch_related_objects([p for p in pictures if p is not None], "renditions")
+        return super().get_context_data(
+            recommendations=recommendations,
+            complaint_url="/copyright/notices/new/?" + urlencode({"url": absolute_url(article.get_absolute_url())}),
+            **kwargs,
         )
 
 
+class Recommendations:
+    """One set of "Recommended reading" for an article, and the link to the next set."""
+
+    def __init__(self, article: Article, *, page: int):
+        pool = Article.objects.recommended_for(article)
+        self.article = article
+        self.items, self.next_page, self.set_count = recommendation_set(pool, page, RECOMMENDATION_SET_SIZE)
+        self.page = page
+
+    @property
+    def pictures(self):
+        return [a.hero_image for a in self.items if a.hero_image is not None]
+
+    @property
+    def can_change(self) -> bool:
+        return self.set_count > 1
+
+
+@public
+class RecommendedView(ArticleQuerysetMixin, DetailView):
+    """The "Change it" set: a page of its own without JavaScript, the block alone when fetched by script."""
+
+    template_name = "articles/recommended.html"
+    context_object_name = "article"
+
+    def get_queryset(self):
+        return Article.objects.published().prefetch_related("initiatives", "tags").defer("body")
+
+    def get_template_names(self):
+        if self.request.headers.get(FRAGMENT_HEADER) == "recommended":
+            return ["articles/recommended.html#recommended"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        recommendations = Recommendations(self.object, page=recommendation_page(self.request))
+        prefetch_related_objects(recommendations.pictures, "renditions")
+        return super().get_context_data(recommendations=recommendations, **kwargs)
+
+
+@public
 class InitiativeIndexView(ListView):
-    model = Initiative
     template_name = "articles/initiative_index.html"
     context_object_name = "initiatives"
 
+    def get_queryset(self):
+        return Initiative.objects.annotate(
+            article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
+        )
 
-class InitiativeDetailView(DetailView):
-    model = Initiative
+
+@public
+class InitiativeDetailView(KeysetListMixin, ListView):
     template_name = "articles/initiative_detail.html"
-    context_object_name = "initiative"
+    context_object_name = "articles"
 
     def get_queryset(self):
-        return Initiative.objects.prefetch_related("milestones")
+        live_articles = Article.objects.published().filter(pk=OuterRef("article_id"))
+        milestones = Milestone.objects.annotate(
+            # Only a published article is linked from the timeline; a draft stays unnamed.
+            live_article_slug=Subquery(live_articles.values("slug")),
+            live_article_title=Subquery(live_articles.values("title")),
+        ).order_by("date", "pk")
+        self.initiative = get_object_or_404(
+            Initiative.objects.prefetch_related(Prefetch("milestones", queryset=milestones)),
+            slug=self.kwargs["slug"],
+        )
+        return Article.objects.published().for_listing().filter(initiatives=self.initiative)
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["articles"] = Article.objects.published().for_listing().filter(initiatives=self.object)[:30]
-        return context
+        return super().get_context_data(initiative=self.initiative, **kwargs)
 
 
-class _FilteredListing(ListView):
+class SubjectListingView(KeysetListMixin, ListView):
+    """Articles about one subject (a section, a tag, an editor), newest first."""
+
     template_name = "articles/listing.html"
     context_object_name = "articles"
 
     def get_subject(self):
         raise NotImplementedError
 
+    def filter_articles(self, queryset):
+        raise NotImplementedError
+
     def get_queryset(self):
         self.subject = self.get_subject()
-        return Article.objects.published().for_listing().filter(**{self.filter_field: self.subject})[:50]
+        return self.filter_articles(Article.objects.published().for_listing())
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(subject=self.subject, **kwargs)
 
 
-class SectionView(_FilteredListing):
-    filter_field = "section"
+@public
+class SectionView(SubjectListingView):
+    template_name = "articles/section.html"
 
     def get_subject(self):
         return get_object_or_404(Section, slug=self.kwargs["slug"])
 
+    def filter_articles(self, queryset):
+        return queryset.filter(section=self.subject)
 
-class TagView(_FilteredListing):
-    filter_field = "tags"
+
+@public
+class TagView(SubjectListingView):
+    template_name = "articles/tag.html"
 
     def get_subject(self):
         return get_object_or_404(Tag, slug=self.kwargs["slug"])
 
+    def filter_articles(self, queryset):
+        return queryset.filter(tags=self.subject)
 
-class EditorView(_FilteredListing):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # A tag only drafts carry could name an unpublished story: it has no public page.
+        if not context["page"].items and not self.request.GET.keys() & {"before", "after"}:
+            raise Http404("No published article carries this tag.")
+        return context
+
+
+@public
+class EditorView(SubjectListingView):
+    template_name = "articles/editor.html"
+
     def get_subject(self):
         Editor = apps.get_model("editorial", "Editor")
         return get_object_or_404(Editor, slug=self.kwargs["slug"])
 
-    def get_queryset(self):
-        from django.db.models import Q
+    def filter_articles(self, queryset):
+        return queryset.filter(Q(editor=self.subject) | Q(responsible_editor=self.subject))
 
-        self.subject = self.get_subject()
-        return (
-            Article.objects.published()
-            .for_listing()
-            .filter(Q(editor=self.subject) | Q(responsible_editor=self.subject))[:50]
-        )
+
+# --- Search ---
+
+_RANK_CURSOR_RE = re.compile(r"^(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)_(\d{1,18})$")
+
+
+@public
+class SearchView(TemplateView):
+    template_name = "articles/search.html"
+
+    def get(self, request, *args, **kwargs):
+        raw = request.GET.get("q", "")
+        q = clean_search_query(raw)
+        context = {
+            "q": q,
+            "too_long": len(raw) > SEARCH_MAX_CHARS,
+            "max_chars": SEARCH_MAX_CHARS,
+            "initiative": request.GET.get("initiative", "")[:160],
+            "tag": request.GET.get("tag", "")[:100],
+            "initiatives": Initiative.objects.all(),
+            "tags": Tag.objects.filter(article__in=Article.objects.published())
+            .annotate(uses=Count("article"))
+            .order_by("-uses", "name")[:40],
+            "searched": is_searchable(q),
+        }
+        if not context["searched"]:
+            return self.render_to_response(self.get_context_data(**context))
+        results = Article.objects.published().search(q).select_related("section").defer("body")
+        if context["initiative"]:
+            results = results.filter(initiatives__slug=context["initiative"])
+        if context["tag"]:
+            results = results.filter(tags__slug=context["tag"])
+        cursor = request.GET.get("after", "")
+        if cursor:
+            match = _RANK_CURSOR_RE.match(cursor)
+            if not match:
+                return bad_cursor_response(request)
+            rank, pk = float(match[1]), int(match[2])
+            results = results.filter(Q(search_rank__lt=rank) | Q(search_rank=rank, pk__lt=pk))
+        rows = list(results[: PAGE_SIZE + 1])
+        items = rows[:PAGE_SIZE]
+        more = None
+        if len(rows) > PAGE_SIZE:
+            last = items[-1]
+            more = f"{last.search_rank!r}_{last.pk}"
+        context.update(results=items, more=more, continued=bool(cursor))
+        return self.render_to_response(self.get_context_data(**context))
+
+
+# --- Crawlers ---
+
+
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "Disallow: /copyright/notices/",
+        "",
+        f"Sitemap: {absolute_url('/sitemap.xml')}",
+        f"Sitemap: {absolute_url('/sitemap-news.xml')}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+# --- Helpers ---
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on this site (settings.SITE_URL), for feeds, sitemaps, metadata and the complaint link."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return settings.SITE_URL + path

@@ -122,3 +122,32 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version gave the wrong date."
+
+
+# --- Reader site (issue 3) ---
+
+
+class RenderedImageFactory(ImageFactory):
+    """A library image whose renditions have been made, as after the background task has run.
+
+    Small by default (renditions are not upscaled, so each format has one width): fast enough for tests
+    that need twenty of them.
+    """
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    file = factory.LazyFunction(lambda: image_upload(size=(240, 160)))
+    alt_text = factory.Sequence(lambda n: f"Delegates gathered in a hall, picture {n}")
+    caption = factory.Sequence(lambda n: f"Caption of picture {n}")
+    credit = factory.Sequence(lambda n: f"Photo: Staff photographer {n}")
+
+    @factory.post_generation
+    def renditions(self, create, extracted, **kwargs):
+        if create:
+            self.make_renditions()
+
+
+def tag_names(n: int = 3, prefix: str = "topic") -> list[str]:
+    """`n` distinct tag names, e.g. tag_names(20)."""
+    return [f"{prefix} {i}" for i in range(n)]

@@ -1,0 +1,138 @@
+"""RSS 2.0 and Atom feeds: the whole site, one initiative, one tag. Small declarative classes (STYLE.md 9).
+
+Links are absolute on settings.SITE_URL, whatever host the request came in on.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from taggit.models import Tag
+
+from .models import Article, Initiative
+
+FEED_SIZE = 30
+
+
+def absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+class LatestRssFeed(Feed):
+    feed_type = Rss201rev2Feed
+    url_name = "articles:feed-rss"
+
+    def title(self, obj=None) -> str:
+        return settings.SITE_NAME
+
+    def description(self, obj=None) -> str:
+        return f"The latest articles from {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj=None) -> str:
+        return absolute("/")
+
+    def feed_url(self, obj=None) -> str:
+        # From the URL name, not the request: one Feed instance serves every request.
+        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None))
+
+    def feed_copyright(self, obj=None) -> str:
+        return f"© {settings.SITE_NAME}. Reproduced and quoted material belongs to its rights holders."
+
+    def articles(self, obj=None):
+        return Article.objects.published()
+
+    def items(self, obj=None):
+        return (
+            self.articles(obj)
+            .select_related("editor", "responsible_editor", "section")
+            .prefetch_related("tags")
+            .defer("body")
+            .order_by("-published_at", "-pk")[:FEED_SIZE]
+        )
+
+    def item_title(self, item: Article) -> str:
+        return item.title
+
+    def item_description(self, item: Article) -> str:
+        return item.dek
+
+    def item_link(self, item: Article) -> str:
+        return absolute(item.get_absolute_url())
+
+    def item_pubdate(self, item: Article):
+        return item.published_at
+
+    def item_updateddate(self, item: Article):
+        return item.modified_at
+
+    def item_author_name(self, item: Article) -> str:
+        return f"{item.editor.display_name}, {item.responsible_editor.display_name}"
+
+    def item_categories(self, item: Article) -> list[str]:
+        names = [tag.name for tag in item.tags.all()]
+        return ([item.section.name] if item.section else []) + names
+
+
+class LatestAtomFeed(LatestRssFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:feed-atom"
+
+
+class InitiativeRssFeed(LatestRssFeed):
+    url_name = "articles:initiative-rss"
+
+    def get_object(self, request, slug: str) -> Initiative:
+        return get_object_or_404(Initiative, slug=slug)
+
+    def title(self, obj: Initiative) -> str:
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj: Initiative) -> str:
+        return obj.summary
+
+    subtitle = description
+
+    def link(self, obj: Initiative) -> str:
+        return absolute(obj.get_absolute_url())
+
+    def articles(self, obj: Initiative):
+        return Article.objects.published().filter(initiatives=obj)
+
+
+class InitiativeAtomFeed(InitiativeRssFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:initiative-atom"
+
+
+class TagRssFeed(LatestRssFeed):
+    url_name = "articles:tag-rss"
+
+    def get_object(self, request, slug: str) -> Tag:
+        tag = get_object_or_404(Tag, slug=slug)
+        # As for the tag page: a tag only drafts carry has no public feed.
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No published article carries this tag.")
+        return tag
+
+    def title(self, obj: Tag) -> str:
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj: Tag) -> str:
+        return f"Articles tagged “{obj.name}” on {settings.SITE_NAME}."
+
+    subtitle = description
+
+    def link(self, obj: Tag) -> str:
+        return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def articles(self, obj: Tag):
+        return Article.objects.published().filter(tags=obj)
+
+
+class TagAtomFeed(TagRssFeed):
+    feed_type = Atom1Feed
+    url_name = "articles:tag-atom"
