@@ -5,6 +5,7 @@ production needs and lacks stops start-up with a message naming the variable (DE
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -68,7 +69,10 @@ SITE_NAME = env("SITE_NAME", "Masthead News")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin with our site class (optional second factor for staff: config/auth.py).
+    "config.apps.MastheadAdminConfig",
+    # Before django_tasks_db: its `db_worker` command is extended here to requeue a dead worker's tasks.
+    "config",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -78,20 +82,30 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "taggit",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
     "articles",
     "editorial",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
+    "config.middleware.ReplicaRoutingMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -131,6 +145,23 @@ if _default_db["ENGINE"] == "django.db.backends.sqlite3":
 else:
     _default_db["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _default_db}
+
+# A read replica (DESIGN.md section 9): readers' pages read public content from it, everything else uses
+# the primary (config/routers.py). In tests the alias may be a mirror of the primary.
+_replica_url = env("DATABASE_REPLICA_URL")
+if _replica_url:
+    try:
+        _replica_db = dj_database_url.parse(_replica_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+    except Exception as error:
+        raise ImproperlyConfigured(f"DATABASE_REPLICA_URL is malformed ({error}): {_replica_url!r}") from None
+    if _replica_db.get("ENGINE") != _default_db["ENGINE"] or not _replica_db.get("NAME"):
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL must name a database of the same kind as DATABASE_URL, not {_replica_url!r}."
+        )
+    _replica_db["CONN_HEALTH_CHECKS"] = True
+    _replica_db["TEST"] = {"MIRROR": "default"}
+    DATABASES["replica"] = _replica_db
+DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Cache: Redis when REDIS_URL or CACHE_URL is set (shared by every app server), local memory otherwise.
@@ -148,6 +179,25 @@ if _cache_url:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "masthead"}}
+
+# Back-office sign-in. django-axes counts failures per account and address and locks that pair out for a
+# while; django-otp adds a one-time code from an authenticator app (config/auth.py).
+AUTHENTICATION_BACKENDS = [
+    "config.auth.LoginGuardBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
+# Per account and address together: a guesser is stopped, but nobody can lock an editor out from afar.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "config.pages.login_locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+# How many reverse proxies (nginx, a load balancer) stand before gunicorn and append to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+# Staff must confirm sign-in with a TOTP code; on by default in production, off for `make run`.
+OTP_REQUIRED_FOR_STAFF = env_bool("OTP_REQUIRED_FOR_STAFF", not DEBUG)
+OTP_TOTP_ISSUER = SITE_NAME
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -183,6 +233,45 @@ STORAGES = {
         )
     },
 }
+
+# Object storage (django-storages, S3 or any S3-compatible service) when AWS_STORAGE_BUCKET_NAME is set.
+# Public media are plain object URLs (behind a CDN if AWS_S3_CUSTOM_DOMAIN is set); the bucket policy makes
+# only the media prefix readable. Private files go to their own bucket (or prefix), written with a private
+# ACL, and never get a URL at all: config.storage.PrivateS3Storage.url() refuses, like the filesystem one.
+AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
+if AWS_STORAGE_BUCKET_NAME:
+    _s3 = {
+        "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+        "region_name": env("AWS_S3_REGION_NAME"),
+        "access_key": env("AWS_ACCESS_KEY_ID"),
+        "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "location": env("AWS_MEDIA_LOCATION", "media"),
+            "custom_domain": env("AWS_S3_CUSTOM_DOMAIN"),
+            "querystring_auth": False,
+            "default_acl": None,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "config.storage.PrivateS3Storage",
+        "OPTIONS": {
+            **_s3,
+            "bucket_name": env("AWS_PRIVATE_STORAGE_BUCKET_NAME", AWS_STORAGE_BUCKET_NAME),
+            "location": env("AWS_PRIVATE_LOCATION", "private"),
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "default_acl": "private",
+            "object_parameters": {"CacheControl": "private, no-store"},
+        },
+    }
 
 # Uploads: images over this size are refused before Pillow opens them (bytes).
 IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
@@ -228,6 +317,10 @@ TASKS = {
         )
     }
 }
+# A task left RUNNING longer than this by a worker on another host is run again (config/tasks.py); it
+# must exceed the longest task. Workers on the same host notice a dead worker at once.
+TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 3600)
+TASKS_SWEEP_SECONDS = env_int("TASKS_SWEEP_SECONDS", 60)
 
 # Security headers. The CSP allows no inline script: templates use the request's nonce.
 from django.utils.csp import CSP  # noqa: E402
@@ -245,6 +338,23 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Sent by config.middleware.PermissionsPolicyMiddleware: powerful browser features, all switched off.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "browsing-topics",
+    )
+}
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -260,6 +370,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 LOGIN_URL = "admin:login"
+# handler500 (config/urls.py) and DatabaseUnavailableMiddleware answer a database outage with a 503 page.
 
 LOGGING = {
     "version": 1,

@@ -9,6 +9,9 @@ urlpatterns = [
     path("", include("articles.urls")),
 ]
 
+# A database outage raised outside a view still gets the 503 page, not a 500 (config/pages.py).
+handler500 = "config.pages.server_error"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

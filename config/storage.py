@@ -1,0 +1,15 @@
+"""Private object storage: complaint evidence and withheld images, never reachable by a URL."""
+
+from storages.backends.s3 import S3Storage
+
+
+class PrivateS3Storage(S3Storage):
+    """S3 storage for files that only the back office may read, through a view that checks who asks.
+
+    Like the filesystem private storage (base_url=None), `url()` refuses: a signed or unsigned link to
+    evidence could be forwarded, cached or logged, so the application streams such files itself.
+    Objects are written with a private ACL (settings.STORAGES["private"]).
+    """
+
+    def url(self, name, parameters=None, expire=None, http_method=None):
+        raise ValueError("Private files have no URL: stream them through a view that checks permissions.")
