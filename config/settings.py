@@ -219,10 +219,18 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Evidence files and withheld images live here: never under MEDIA_URL, never served by a public route.
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media")))
+if PRIVATE_MEDIA_ROOT.resolve().is_relative_to(MEDIA_ROOT.resolve()) or MEDIA_ROOT.resolve().is_relative_to(
+    PRIVATE_MEDIA_ROOT.resolve()
+):
+    raise ImproperlyConfigured(
+        f"PRIVATE_MEDIA_ROOT ({PRIVATE_MEDIA_ROOT}) must not be inside MEDIA_ROOT ({MEDIA_ROOT}) or contain it: "
+        "files there would be served publicly."
+    )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        # Not Django's FileSystemStorage: with base_url=None that one falls back to MEDIA_URL.
+        "BACKEND": "config.storage.PrivateFileSystemStorage",
         "OPTIONS": {"location": PRIVATE_MEDIA_ROOT, "base_url": None},
     },
     "staticfiles": {
@@ -240,13 +248,18 @@ STORAGES = {
 # ACL, and never get a URL at all: config.storage.PrivateS3Storage.url() refuses, like the filesystem one.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
+    # Unset values are left out, so boto3 finds credentials and region its usual way (instance role, etc.).
     _s3 = {
-        "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
-        "region_name": env("AWS_S3_REGION_NAME"),
-        "access_key": env("AWS_ACCESS_KEY_ID"),
-        "secret_key": env("AWS_SECRET_ACCESS_KEY"),
-        "file_overwrite": False,
+        name: value
+        for name, value in {
+            "endpoint_url": env("AWS_S3_ENDPOINT_URL"),
+            "region_name": env("AWS_S3_REGION_NAME"),
+            "access_key": env("AWS_ACCESS_KEY_ID"),
+            "secret_key": env("AWS_SECRET_ACCESS_KEY"),
+        }.items()
+        if value is not None
     }
+    _s3["file_overwrite"] = False
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {

@@ -1,5 +1,6 @@
 """Private object storage: complaint evidence and withheld images, never reachable by a URL."""
 
+from django.core.files.storage import FileSystemStorage
 from storages.backends.s3 import S3Storage
 
 
@@ -12,4 +13,15 @@ class PrivateS3Storage(S3Storage):
     """
 
     def url(self, name, parameters=None, expire=None, http_method=None):
+        raise ValueError("Private files have no URL: stream them through a view that checks permissions.")
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """Filesystem storage for the same private files, outside MEDIA_ROOT.
+
+    Django's FileSystemStorage falls back to MEDIA_URL when base_url is None, so a private file would
+    still get a /media/... address; this one has none.
+    """
+
+    def url(self, name):
         raise ValueError("Private files have no URL: stream them through a view that checks permissions.")
