@@ -1,9 +1,28 @@
-from django.contrib import admin
+"""The newsroom's back office: editors, the article workflow (buttons, history, diffs, previews, the
+scheduled list), revisions and the audit trail. Complaint screens live in complaints_admin.py."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 
+from . import preview, revisions, workflow
 from .models import ArticleRevision, AuditEvent, Editor, OutboundMessage
 
 
@@ -38,27 +57,188 @@ class EditorAdmin(admin.ModelAdmin):
         return queryset, may_have_duplicates
 
 
+# --- articles: the workflow's back office -------------------------------------------------------------------
+
+# Fields whose change after approval needs the second person again (the two-person rule covers the copy).
+CONTENT_FIELDS = {
+    "title",
+    "dek",
+    "body",
+    "hero_image",
+    "editor",
+    "responsible_editor",
+    "section",
+    "initiatives",
+    "tags",
+    "rights_basis",
+    "original_publisher",
+    "original_url",
+}
+
+
+def site_time(value: datetime.datetime | None) -> str:
+    """A time as the newsroom reads it: in the site's time zone, with the zone named."""
+    if value is None:
+        return "—"
+    zone = ZoneInfo(settings.TIME_ZONE)
+    return f"{timezone.localtime(value, zone):%Y-%m-%d %H:%M} {settings.TIME_ZONE}"
+
+
+def parse_site_time(raw: str) -> datetime.datetime:
+    """Parse `2026-12-01T09:30` (a datetime-local input) as a time in the site's time zone."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise workflow.WorkflowError("Choose the date and time it should go live.")
+    try:
+        value = datetime.datetime.fromisoformat(raw[:40])
+    except ValueError:
+        raise workflow.WorkflowError(
+            "The publication time was not understood: give it as YYYY-MM-DD HH:MM, in the site's time zone."
+        ) from None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, ZoneInfo(settings.TIME_ZONE))
+    return value
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The change form carries the version it was loaded at; a stale one is refused, showing what changed."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+
+    class Meta:
+        model = Article
+        fields = [
+            "title",
+            "slug",
+            "dek",
+            "body",
+            "hero_image",
+            "editor",
+            "responsible_editor",
+            "section",
+            "initiatives",
+            "tags",
+            "language",
+            "featured",
+            "rights_basis",
+            "original_publisher",
+            "original_url",
+            "source_contact_email",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.conflict = None
+        self.locked_version = None
+        if self.instance.pk and not self.is_bound:
+            self.initial["loaded_version"] = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None:
+            return cleaned
+        loaded = cleaned.get("loaded_version")
+        if loaded is None:
+            raise ValidationError(
+                "This form did not say which version of the article it was opened at, so saving it could "
+                "overwrite someone else's work. Reload the page and make your changes again."
+            )
+        # Locked until the admin's transaction ends, so nobody saves between this check and our save.
+        current = (
+            Article.objects.select_for_update().filter(pk=self.instance.pk).values_list("version", flat=True).first()
+        )
+        if current is None:
+            raise ValidationError("This article has been deleted meanwhile.")
+        if loaded != current:
+            self.conflict = self._describe_conflict(loaded)
+            raise ValidationError(self.conflict["message"], code="conflict")
+        self.locked_version = current
+        return cleaned
+
+    def _describe_conflict(self, loaded: int) -> dict:
+        fresh = Article.objects.select_related("section", "hero_image", "editor", "responsible_editor").get(
+            pk=self.instance.pk
+        )
+        now = revisions.snapshot(fresh)
+        then = revisions.revision_at_version(fresh, loaded)
+        latest = fresh.revisions.select_related("author").first()
+        fields = revisions.changed_fields(then.data, now) if then else []
+        fields = [name for name in fields if name != "status"] + (["status"] if "status" in fields else [])
+        who = ""
+        if latest is not None:
+            by = latest.author.get_full_name() or latest.author.get_username() if latest.author else "the system"
+            who = f" (last saved by {by}, {site_time(latest.created_at)})"
+        labels = ", ".join(revisions.FIELD_LABELS[name] for name in fields) or "see the article's history"
+        message = format_html(
+            "Someone else saved this article while you were editing it{}. Your changes have NOT been saved, and "
+            "nothing was overwritten. Changed since you opened it: {}. Copy your edits, reload the page, and "
+            "apply them to the current version.",
+            who,
+            labels,
+        )
+        compare_url = ""
+        if then and latest and then.number != latest.number:
+            compare_url = (
+                reverse("admin:articles_article_compare", args=[fresh.pk]) + f"?a={then.number}&b={latest.number}"
+            )
+        return {
+            "message": message,
+            "fields": [revisions.FIELD_LABELS[name] for name in fields],
+            "diffs": revisions.compare(then.data, now) if then else [],
+            "compare_url": compare_url,
+        }
+
+
 class CorrectionInline(admin.StackedInline):
+    """Corrections are appended by responsible editors (the roles give editors only view access)."""
+
     model = Correction
     extra = 0
     fields = ["kind", "published_at", "text"]
+    verbose_name = "public correction"
+
+
+class QueueFilter(admin.SimpleListFilter):
+    """The dashboard's queues, one click from the admin's front page."""
+
+    title = "queue"
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return list(workflow.QUEUES.items())
+
+    def queryset(self, request, queryset):
+        if self.value() in workflow.QUEUES:
+            return queryset.filter(workflow.queue_q(self.value(), editor=workflow.editor_profile(request.user)))
+        return queryset
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "status", "section", "editor", "responsible_editor", "published_at", "featured", "hero"]
-    list_filter = ["status", "featured", "section", "initiatives", "language", "rights_basis"]
+    form = ArticleAdminForm
+    list_display = [
+        "title",
+        "status",
+        "section",
+        "editor",
+        "responsible_editor",
+        "publication",
+        "featured",
+        "hero",
+    ]
+    list_filter = [QueueFilter, "status", "featured", "section", "initiatives", "language", "rights_basis"]
     search_fields = ["title", "dek", "slug", "editor__display_name", "responsible_editor__display_name"]
     autocomplete_fields = ["editor", "responsible_editor", "initiatives", "section", "hero_image"]
     prepopulated_fields = {"slug": ["title"]}
     date_hierarchy = "published_at"
-    readonly_fields = ["status", "first_published_at", "created_at", "updated_at", "version"]
+    # Status and publication time move only through the workflow buttons (editorial/workflow.py).
+    readonly_fields = ["status", "published_at", "first_published_at", "created_at", "updated_at", "version"]
     list_select_related = ["section", "editor", "responsible_editor", "hero_image"]
     inlines = [CorrectionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "dek", "body", "hero_image"]}),
         ("Credit line", {"fields": ["editor", "responsible_editor"]}),
-        ("Filing", {"fields": ["section", "initiatives", "tags", "language", "featured", "published_at"]}),
+        ("Filing", {"fields": ["section", "initiatives", "tags", "language", "featured"]}),
         (
             "Source and rights",
             {
@@ -66,8 +246,14 @@ class ArticleAdmin(admin.ModelAdmin):
                 "classes": ["collapse"],
             },
         ),
-        ("Status", {"fields": ["status", "first_published_at", "created_at", "updated_at", "version"]}),
+        (
+            "Status",
+            {"fields": ["status", "published_at", "first_published_at", "created_at", "updated_at", "version"]},
+        ),
     ]
+
+    class Media:
+        css = {"all": ["editorial/workflow.css"]}
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("hero_image__renditions")
@@ -75,6 +261,329 @@ class ArticleAdmin(admin.ModelAdmin):
     @admin.display(description="Picture")
     def hero(self, obj: Article):
         return thumbnail_html(obj.hero_image, size=60)
+
+    @admin.display(description=f"Publication ({settings.TIME_ZONE})", ordering="published_at")
+    def publication(self, obj: Article) -> str:
+        if obj.published_at is None:
+            return "—"
+        return f"{timezone.localtime(obj.published_at, ZoneInfo(settings.TIME_ZONE)):%Y-%m-%d %H:%M}"
+
+    # --- saving: version check (in the form), revision, audit, and the two-person rule after approval ------
+
+    def save_model(self, request, obj, form, change):
+        if change and form.locked_version is not None:
+            obj.version = form.locked_version + 1
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        fields = sorted(set(form.changed_data) - {"loaded_version"})
+        summary = "Created" if not change else ("Edited: " + ", ".join(fields) if fields else "Saved without changes")
+        revision = revisions.record(article, author=request.user, summary=summary)
+        AuditEvent.record(
+            actor=request.user,
+            subject=article,
+            action="article.create" if not change else "article.edit",
+            from_state=article.status,
+            to_state=article.status,
+            details={"fields": fields, "revision": revision.number, "version": article.version},
+        )
+        content_changed = set(fields) & CONTENT_FIELDS
+        if (
+            change
+            and content_changed
+            and article.status in (Article.Status.APPROVED, Article.Status.SCHEDULED)
+            and not article.is_live
+            and not workflow.may_act(request.user, workflow.Actor.REVIEWER, article)
+        ):
+            workflow.return_to_review(
+                article,
+                by=request.user,
+                note="Edited after approval: " + ", ".join(revisions.FIELD_LABELS.get(f, f) for f in fields),
+            )
+            messages.warning(
+                request,
+                "You changed approved copy, so the article has gone back to review: "
+                "a responsible editor must approve it again.",
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        saved = formset.save()
+        article = form.instance
+        for correction in saved:
+            existed = any(correction is obj for obj, _ in formset.changed_objects)
+            workflow.corrected(article, correction, by=request.user, changed=existed)
+        for correction in formset.deleted_objects:
+            AuditEvent.record(
+                actor=request.user,
+                subject=article,
+                action="article.correction_deleted",
+                from_state=article.status,
+                to_state=article.status,
+                note=correction.text[:500],
+                details={"correction": correction.pk, "kind": correction.kind},
+            )
+
+    # --- extra screens --------------------------------------------------------------------------------------
+
+    def get_urls(self):
+        urls = super().get_urls()
+
+        def wrap(view):
+            return self.admin_site.admin_view(view)
+
+        return [
+            path("scheduled/", wrap(self.scheduled_view), name="articles_article_scheduled"),
+            path("<path:object_id>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
+            path("<path:object_id>/preview-link/", wrap(self.preview_link_view), name="articles_article_preview_link"),
+            path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),
+            path(
+                "<path:object_id>/revisions/<int:number>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+        ] + urls
+
+    def _article_or_none(self, request, object_id):
+        article = self.get_object(request, unquote(object_id))
+        if article is not None and not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def _change_url(self, article: Article) -> str:
+        return reverse("admin:articles_article_change", args=[article.pk])
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        extra_context = extra_context or {}
+        if article is not None and self.has_view_or_change_permission(request, article):
+            extra_context["workflow"] = self._workflow_context(request, article)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _workflow_context(self, request, article: Article) -> dict:
+        available = workflow.available_transitions(article, request.user)
+        last_request = (
+            AuditEvent.objects.for_object(article).filter(action="article.request_changes").first()
+            if article.status == Article.Status.CHANGES_REQUESTED
+            else None
+        )
+        default_at = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        return {
+            "transitions": available,
+            "needs_time": any(t.name in ("schedule", "override_publish") for t in available),
+            "default_at": (
+                f"{timezone.localtime(default_at, ZoneInfo(settings.TIME_ZONE)):%Y-%m-%dT%H:%M}" if default_at else ""
+            ),
+            "time_zone": settings.TIME_ZONE,
+            "scheduled_for": site_time(article.published_at) if article.status == Article.Status.SCHEDULED else "",
+            "is_live": article.is_live,
+            "last_request": last_request,
+            "preview_url": preview.preview_url(article),
+            "can_share": request.user.has_perm("articles.change_article") and not article.is_live,
+            "durations": [(h, f"{h // 24} day{'s' if h > 24 else ''}") for h in preview.DURATIONS_HOURS],
+            "default_hours": preview.DEFAULT_HOURS,
+            "audit_url": reverse("admin:editorial_auditevent_changelist") + f"?article={article.pk}",
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "transition_table": workflow.TRANSITIONS,
+        }
+
+    def workflow_view(self, request, object_id):
+        """One workflow button was pressed: make the transition or say clearly why not."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        name = request.POST.get("transition", "")
+        transition = workflow.TRANSITIONS.get(name)
+        if transition is None or name == "return_to_review":
+            messages.error(request, "That workflow action does not exist.")
+            return redirect(self._change_url(article))
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            messages.error(request, "The page was incomplete; reload it and try again.")
+            return redirect(self._change_url(article))
+        note = request.POST.get("note", "")
+        common = {"by": request.user, "note": note}
+        try:
+            match name:
+                case "schedule":
+                    result = workflow.schedule(
+                        article, at=parse_site_time(request.POST.get("publish_at")), expected_version=version, **common
+                    )
+                case "override_publish":
+                    raw_at = request.POST.get("publish_at", "").strip()
+                    at = parse_site_time(raw_at) if raw_at and request.POST.get("override_when") == "at" else None
+                    result = workflow.override_publish(article, at=at, expected_version=version, **common)
+                case "withhold" | "restore":
+                    result = getattr(workflow, name)(article, details={"via": "article admin"}, **common)
+                case _:
+                    result = getattr(workflow, name)(article, expected_version=version, **common)
+        except workflow.WorkflowError as refused:
+            messages.error(request, str(refused))
+        else:
+            message = f"“{result.title}” is now {result.get_status_display().lower()}."
+            if result.status == Article.Status.SCHEDULED:
+                message += f" It goes live at {site_time(result.published_at)}."
+            if name == "override_publish":
+                message += " Recorded as a chief editor's override."
+            messages.success(request, message)
+        return redirect(self._change_url(article))
+
+    def preview_link_view(self, request, object_id):
+        """Make a signed, expiring preview link for someone without an account."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not request.user.has_perm("articles.change_article"):
+            raise PermissionDenied
+        if article.is_live:
+            messages.error(request, "This article is live: share its public address instead of a preview link.")
+            return redirect(self._change_url(article))
+        try:
+            hours = int(request.POST.get("hours", preview.DEFAULT_HOURS))
+            link, expires = preview.make_link(article, by=request.user, hours=hours)
+        except ValueError:
+            messages.error(request, "Choose how long the link should work.")
+            return redirect(self._change_url(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Preview link: {article.title}",
+            "link": request.build_absolute_uri(link),
+            "expires": site_time(expires),
+            "change_url": self._change_url(article),
+        }
+        response = TemplateResponse(request, "admin/articles/article/preview_link.html", context)
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def scheduled_view(self, request):
+        """What is scheduled, soonest first, in the site's time zone."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        now = timezone.now()
+        articles = list(
+            Article.objects.filter(workflow.queue_q("scheduled", editor=None, now=now))
+            .select_related("editor", "responsible_editor", "section")
+            .order_by("published_at", "pk")
+        )
+        for article in articles:
+            article.site_time = site_time(article.published_at)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": "Scheduled articles",
+            "articles": articles,
+            "time_zone": settings.TIME_ZONE,
+            "now": site_time(now),
+        }
+        return TemplateResponse(request, "admin/articles/article/scheduled.html", context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        """Every revision of the article, with who saved it and why, and its workflow trail."""
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        revision_list = list(article.revisions.select_related("author").order_by("-number")[:500])
+        events = list(AuditEvent.objects.for_object(article).select_related("actor")[:200])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "object": article,
+            "title": f"History: {article.title}",
+            "revisions": revision_list,
+            "events": events,
+            "can_restore": self.has_change_permission(request, article),
+            "compare_url": reverse("admin:articles_article_compare", args=[article.pk]),
+            "change_url": self._change_url(article),
+            "time_zone": settings.TIME_ZONE,
+        }
+        return TemplateResponse(request, "admin/articles/article/history.html", context)
+
+    def compare_view(self, request, object_id):
+        """A readable diff between any two revisions (`?a=` older, `?b=` newer; `b` may be `current`)."""
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        try:
+            a = int(request.GET.get("a", ""))
+            b_raw = request.GET.get("b", "")
+            b = None if b_raw == "current" else int(b_raw)
+        except ValueError:
+            messages.error(request, "Choose two revisions to compare.")
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+        if b is not None and b < a:
+            a, b = b, a
+        found = {r.number: r for r in article.revisions.select_related("author").filter(number__in=[a, b or a])}
+        if a not in found or (b is not None and b not in found):
+            messages.error(request, "One of those revisions does not exist.")
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+        old = found[a]
+        new_data = found[b].data if b is not None else revisions.snapshot(article)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Changes to “{article.title}”",
+            "old": old,
+            "new": found.get(b),
+            "diffs": revisions.compare(old.data, new_data),
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+            "change_url": self._change_url(article),
+        }
+        return TemplateResponse(request, "admin/articles/article/compare.html", context)
+
+    def restore_view(self, request, object_id, number):
+        """Confirm (GET) and restore (POST) an earlier revision; restoring makes a new revision."""
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_change_permission(request, article):
+            raise PermissionDenied
+        revision = article.revisions.filter(number=number).first()
+        if revision is None:
+            messages.error(request, f"Revision {number} does not exist.")
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+        if request.method == "POST":
+            try:
+                version = int(request.POST.get("version", ""))
+            except ValueError:
+                version = -1
+            try:
+                with transaction.atomic():
+                    new = revisions.restore_revision(article, revision, by=request.user, expected_version=version)
+                    fresh = Article.objects.get(pk=article.pk)
+                    if (
+                        fresh.status in (Article.Status.APPROVED, Article.Status.SCHEDULED)
+                        and not fresh.is_live
+                        and not workflow.may_act(request.user, workflow.Actor.REVIEWER, fresh)
+                    ):
+                        workflow.return_to_review(fresh, by=request.user, note=f"Restored revision {number}")
+                        messages.warning(request, "Restoring changed approved copy, so it has gone back to review.")
+            except (revisions.RestoreError, workflow.WorkflowError) as refused:
+                messages.error(request, str(refused))
+                return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+            messages.success(request, f"Revision {number} restored, as new revision {new.number}.")
+            return redirect(self._change_url(article))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": f"Restore revision {number} of “{article.title}”?",
+            "revision": revision,
+            "diffs": revisions.compare(revisions.snapshot(article), revision.data),
+            "history_url": reverse("admin:articles_article_history", args=[article.pk]),
+        }
+        return TemplateResponse(request, "admin/articles/article/restore.html", context)
 
 
 @admin.register(ArticleRevision)
@@ -94,14 +603,74 @@ class ArticleRevisionAdmin(admin.ModelAdmin):
         return False
 
 
+class AuditArticleFilter(admin.SimpleListFilter):
+    """Filter the trail by article (`?article=<id>`; the article's page links here)."""
+
+    title = "article"
+    parameter_name = "article"
+
+    def lookups(self, request, model_admin):
+        choices = {}
+        selected = self.value()
+        if selected and selected.isdigit():
+            article = Article.objects.filter(pk=int(selected)).only("title").first()
+            if article is not None:
+                choices[str(article.pk)] = article.title[:80]
+        recent = (
+            AuditEvent.objects.filter(content_type=ContentType.objects.get_for_model(Article))
+            .order_by("-created_at")
+            .values_list("object_id", "object_repr")[:200]
+        )
+        for object_id, label in recent:
+            if len(choices) >= 20:
+                break
+            choices.setdefault(object_id, label[:80])
+        return list(choices.items())
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        if not value.isdigit():
+            return queryset.none()
+        return queryset.filter(content_type=ContentType.objects.get_for_model(Article), object_id=value)
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
     """Read-only for everyone, superusers included: the record must not be editable from here."""
 
-    list_display = ["created_at", "actor_label", "action", "object_repr", "from_state", "to_state"]
-    list_filter = ["action", "content_type", "created_at"]
+    list_display = ["created_at", "actor_label", "action", "object_repr", "from_state", "to_state", "short_note"]
+    list_filter = [
+        AuditArticleFilter,
+        ("actor", admin.RelatedOnlyFieldListFilter),
+        "action",
+        "content_type",
+        "created_at",
+    ]
     search_fields = ["object_repr", "actor_label", "note", "object_id"]
     date_hierarchy = "created_at"
+    list_select_related = ["content_type"]
+    readonly_fields = [
+        "created_at",
+        "actor",
+        "actor_label",
+        "action",
+        "content_type",
+        "object_id",
+        "object_repr",
+        "from_state",
+        "to_state",
+        "note",
+        "details",
+    ]
+
+    @admin.display(description="Note")
+    def short_note(self, obj: AuditEvent) -> str:
+        return obj.note[:120]
+
+    def get_actions(self, request):
+        return {}
 
     def has_add_permission(self, request):
         return False

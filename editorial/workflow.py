@@ -1,0 +1,602 @@
+"""The article review workflow: one table of states and transitions, and one named function per transition.
+
+How an article gets from a draft to readers, and who may move it (DESIGN.md section 4, issue 4):
+
+    draft ──submit──▶ in review ──approve──▶ approved ──schedule──▶ scheduled ──(its time comes)──▶ live
+      ▲                  │  │                   │                     │
+      │     changes ◀────┘  └──────publish──────┴──────publish────────┘
+      │    requested ──submit──▶ in review                 published ──unpublish──▶ unpublished
+      └── (any state) ──withhold──▶ withheld ──restore──▶ (the state it was withheld from)
+
+A scheduled article needs no worker: `Article.objects.published()` shows it once `published_at` has passed.
+
+Every transition runs the same way (`_move`): inside `transaction.atomic`, it locks the article row with
+`select_for_update`, checks the current state and the actor's role, changes the article, saves it with a new
+`version`, keeps a revision and records an `AuditEvent`. Anything refused raises a `WorkflowError` whose
+message is written for the person who clicked; nothing is half-changed because the whole move is one
+transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from articles.models import Article, Correction
+
+from . import revisions
+from .models import AuditEvent
+from .roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER
+
+S = Article.Status
+
+# Notes and comments longer than this are refused rather than stored (a pasted book is a mistake).
+MAX_NOTE_LENGTH = 5000
+
+
+class WorkflowError(Exception):
+    """A transition was refused. `str(error)` is the message to show the person who asked for it."""
+
+
+class WrongState(WorkflowError):
+    """The article is not in a state this transition starts from (or someone moved it first)."""
+
+
+class NotPermitted(WorkflowError):
+    """This person may not make this transition on this article."""
+
+
+class StaleArticle(WorkflowError):
+    """The article changed since the page that asked for the transition was loaded."""
+
+
+class Actor(StrEnum):
+    """Who may make a transition. `may_act` below says what each one means."""
+
+    EDITOR = "editor"
+    REVIEWER = "reviewer"
+    PUBLISHER = "publisher"
+    CHIEF = "chief editor"
+    COPYRIGHT = "copyright officer"
+
+
+ACTOR_DESCRIPTIONS = {
+    Actor.EDITOR: "an editor (anyone who may edit articles)",
+    Actor.REVIEWER: "a responsible editor who is not this article's editor",
+    Actor.PUBLISHER: "a responsible editor",
+    Actor.CHIEF: "a chief editor",
+    Actor.COPYRIGHT: "a copyright officer or chief editor",
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: frozenset[str]
+    targets: frozenset[str]
+    actor: Actor
+    needs_note: bool = False
+    # Buttons the admin shows in this order; the more drastic ones are styled as such.
+    drastic: bool = False
+    help: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+_ALL = frozenset(S.values)
+
+# THE table: every article state and every allowed move, with who may make it. Nothing else moves `status`.
+TRANSITIONS: dict[str, Transition] = {
+    t.name: t
+    for t in [
+        Transition(
+            "submit",
+            "Submit for review",
+            frozenset({S.DRAFT, S.CHANGES_REQUESTED, S.UNPUBLISHED}),
+            frozenset({S.IN_REVIEW}),
+            Actor.EDITOR,
+            help="Hand the article to a responsible editor for review.",
+        ),
+        Transition(
+            "request_changes",
+            "Request changes",
+            frozenset({S.IN_REVIEW, S.APPROVED, S.SCHEDULED}),
+            frozenset({S.CHANGES_REQUESTED}),
+            Actor.REVIEWER,
+            needs_note=True,
+            help="Send it back to the editor with a comment saying what to change.",
+        ),
+        Transition(
+            "approve",
+            "Approve",
+            frozenset({S.IN_REVIEW}),
+            frozenset({S.APPROVED}),
+            Actor.REVIEWER,
+            help="Approve the article as it is now; it can then be scheduled or published.",
+        ),
+        Transition(
+            "schedule",
+            "Schedule",
+            frozenset({S.APPROVED, S.SCHEDULED}),
+            frozenset({S.SCHEDULED}),
+            Actor.REVIEWER,
+            help="Publish it by itself at a future time (in the site's time zone).",
+        ),
+        Transition(
+            "unschedule",
+            "Cancel schedule",
+            frozenset({S.SCHEDULED}),
+            frozenset({S.APPROVED}),
+            Actor.PUBLISHER,
+            help="Keep it approved but not scheduled.",
+        ),
+        Transition(
+            "publish",
+            "Publish now",
+            frozenset({S.IN_REVIEW, S.APPROVED, S.SCHEDULED, S.UNPUBLISHED}),
+            frozenset({S.PUBLISHED}),
+            Actor.REVIEWER,
+            help="Put it live now.",
+        ),
+        Transition(
+            "unpublish",
+            "Unpublish",
+            frozenset({S.PUBLISHED, S.SCHEDULED}),
+            frozenset({S.UNPUBLISHED}),
+            Actor.PUBLISHER,
+            needs_note=True,
+            drastic=True,
+            help="Take it off the site (its address answers 404). Say why.",
+        ),
+        Transition(
+            "return_to_review",
+            "Return to review",
+            frozenset({S.APPROVED, S.SCHEDULED}),
+            frozenset({S.IN_REVIEW}),
+            Actor.EDITOR,
+            help="Approved copy was changed; the change needs a second look. The admin does this by itself.",
+        ),
+        Transition(
+            "override_publish",
+            "Publish by override",
+            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.UNPUBLISHED}),
+            frozenset({S.PUBLISHED, S.SCHEDULED}),
+            Actor.CHIEF,
+            needs_note=True,
+            drastic=True,
+            help="Chief editors only: publish without the second person's review. Recorded as an override.",
+        ),
+        # The copyright measure (issue 6) calls these two; they are exactly reversible.
+        Transition(
+            "withhold",
+            "Withhold (copyright)",
+            _ALL - {S.WITHHELD},
+            frozenset({S.WITHHELD}),
+            Actor.COPYRIGHT,
+            needs_note=True,
+            drastic=True,
+            help="Copyright measure: its address answers 451 and it leaves every listing.",
+        ),
+        Transition(
+            "restore",
+            "Restore (copyright)",
+            frozenset({S.WITHHELD}),
+            _ALL - {S.WITHHELD},
+            Actor.COPYRIGHT,
+            needs_note=True,
+            help="Undo a copyright measure: back to the state it was withheld from.",
+        ),
+    ]
+}
+
+
+def allowed_targets(state: str) -> set[str]:
+    """Every state reachable from `state` in one move."""
+    return {target for t in TRANSITIONS.values() if state in t.sources for target in t.targets}
+
+
+# --- who is who ---------------------------------------------------------------------------------------------
+
+
+def _in_group(user, *names: str) -> bool:
+    if user.is_superuser:
+        return True
+    cached = getattr(user, "_workflow_groups", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._workflow_groups = cached
+    return bool(cached & set(names))
+
+
+def is_articles_editor(user, article: Article) -> bool:
+    """Whether `user` is the person credited as `Edit:` on this article (the first of the two persons)."""
+    return user.pk is not None and article.editor.user_id == user.pk
+
+
+def may_act(user, actor: Actor, article: Article) -> bool:
+    """Whether `user` counts as `actor` for this article."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    match actor:
+        case Actor.EDITOR:
+            return user.has_perm("articles.change_article")
+        case Actor.PUBLISHER:
+            return user.has_perm("articles.publish_article")
+        case Actor.REVIEWER:
+            # The two-person rule: whoever approves, sends back or publishes is not the article's editor.
+            return user.has_perm("articles.publish_article") and not is_articles_editor(user, article)
+        case Actor.CHIEF:
+            return user.has_perm("articles.override_review")
+        case Actor.COPYRIGHT:
+            return _in_group(user, ROLE_COPYRIGHT_OFFICER, ROLE_CHIEF_EDITOR)
+    return False
+
+
+def available_transitions(article: Article, user) -> list[Transition]:
+    """The transitions `user` may make on `article` now (what the admin offers as buttons)."""
+    return [
+        t
+        for t in TRANSITIONS.values()
+        if article.status in t.sources
+        and t.name != "return_to_review"
+        and may_act(user, t.actor, article)
+        and not (t.name in {"unschedule", "schedule"} and article.status == S.SCHEDULED and article.is_live)
+    ]
+
+
+def _refusal(t: Transition, user, article: Article) -> str:
+    if t.actor == Actor.REVIEWER and user.has_perm("articles.publish_article") and is_articles_editor(user, article):
+        message = (
+            f"You are this article's editor, so you cannot {t.label.lower()} it yourself: "
+            "a second responsible editor must (the two-person rule)."
+        )
+        if user.has_perm("articles.override_review"):
+            message += " As a chief editor you may publish it by override, with a reason."
+        return message
+    return f"Only {ACTOR_DESCRIPTIONS[t.actor]} may {t.label.lower()} this article."
+
+
+def _state_label(state: str) -> str:
+    return S(state).label if state in S.values else state
+
+
+# --- the one way a status changes ---------------------------------------------------------------------------
+
+
+def _move(
+    article: Article,
+    name: str,
+    *,
+    by,
+    note: str = "",
+    expected_version: int | None = None,
+    target: str | None = None,
+    change: Callable[[Article], None] | None = None,
+    details: dict | None = None,
+    action: str | None = None,
+    system_allowed: bool = False,
+) -> Article:
+    """Make transition `name` on `article` for `by`, or raise a `WorkflowError` and change nothing.
+
+    `article` is updated in place from the locked, saved row, so callers holding it see the new state.
+    """
+    t = TRANSITIONS[name]
+    note = (note or "").strip()
+    if t.needs_note and not note:
+        raise WorkflowError(f"Please write a short note saying why ({t.label.lower()} needs one).")
+    if len(note) > MAX_NOTE_LENGTH:
+        raise WorkflowError(f"The note is too long: at most {MAX_NOTE_LENGTH} characters, please.")
+    if isinstance(by, AnonymousUser):
+        by = None
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().select_related("editor").get(pk=article.pk)
+        if expected_version is not None and locked.version != expected_version:
+            raise StaleArticle(
+                "The article changed since you opened this page (someone saved it or moved it on). "
+                "Reload the page, check the changes, and try again."
+            )
+        if locked.status not in t.sources:
+            allowed_from = ", ".join(sorted(_state_label(s) for s in t.sources))
+            raise WrongState(
+                f"“{locked.title}” is {_state_label(locked.status).lower()}, so it cannot be "
+                f"{_past(t)} now. That is possible only from: {allowed_from}."
+            )
+        if by is None:
+            if not system_allowed:
+                raise NotPermitted(f"{t.label} needs a signed-in person.")
+        elif not may_act(by, t.actor, locked):
+            raise NotPermitted(_refusal(t, by, locked))
+        from_state = locked.status
+        locked.status = target or next(iter(t.targets))
+        if locked.status not in t.targets:
+            raise WorkflowError(f"{t.label} cannot lead to {_state_label(locked.status).lower()}.")
+        if change is not None:
+            change(locked)
+        locked.version += 1
+        locked.save()
+        revisions.record(
+            locked, author=by, summary=f"{t.label}: {_state_label(from_state)} → {locked.get_status_display()}"
+        )
+        AuditEvent.record(
+            actor=by,
+            subject=locked,
+            action=action or f"article.{name}",
+            from_state=from_state,
+            to_state=locked.status,
+            note=note,
+            details={"version": locked.version, **(details or {})},
+        )
+    _copy_state(locked, article)
+    return article
+
+
+def _past(t: Transition) -> str:
+    return {
+        "submit": "submitted for review",
+        "request_changes": "sent back for changes",
+        "approve": "approved",
+        "schedule": "scheduled",
+        "unschedule": "unscheduled",
+        "publish": "published",
+        "unpublish": "unpublished",
+        "return_to_review": "returned to review",
+        "override_publish": "published by override",
+        "withhold": "withheld",
+        "restore": "restored",
+    }[t.name]
+
+
+def _copy_state(source: Article, target: Article) -> None:
+    if source is target:
+        return
+    for name in ("status", "published_at", "first_published_at", "updated_at", "version"):
+        setattr(target, name, getattr(source, name))
+
+
+def _go_live(article: Article, at: datetime.datetime | None = None) -> None:
+    """Set the publication times for going live now (or keep an earlier time when republishing)."""
+    now = timezone.now()
+    if at is not None:
+        article.published_at = at
+    elif article.published_at is None or article.published_at > now:
+        article.published_at = now
+    if article.first_published_at is None and article.published_at <= now:
+        article.first_published_at = article.published_at
+
+
+def _check_future(at: datetime.datetime | None) -> datetime.datetime:
+    if at is None:
+        raise WorkflowError("Choose the date and time it should go live.")
+    if timezone.is_naive(at):
+        raise WorkflowError("The publication time needs a time zone.")
+    if at <= timezone.now():
+        raise WorkflowError("The publication time must be in the future; to put it live now, publish it.")
+    return at
+
+
+# --- the named transitions ----------------------------------------------------------------------------------
+
+
+def submit(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
+    """An editor hands a draft (or a revised article) to a responsible editor for review."""
+    return _move(article, "submit", by=by, note=note, expected_version=expected_version)
+
+
+def request_changes(article: Article, *, by, note: str, expected_version: int | None = None) -> Article:
+    """A second person sends the article back with a comment the editor sees on the article's page."""
+    return _move(article, "request_changes", by=by, note=note, expected_version=expected_version)
+
+
+def approve(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
+    """A responsible editor who is not the article's editor approves it as it is now."""
+    return _move(article, "approve", by=by, note=note, expected_version=expected_version)
+
+
+def schedule(
+    article: Article, *, by, at: datetime.datetime, note: str = "", expected_version: int | None = None
+) -> Article:
+    """Set an approved article to go live at `at`. It appears by itself then: no worker is involved."""
+    at = _check_future(at)
+    if article.status == S.SCHEDULED and article.is_live:
+        raise WrongState("It is already live; unpublish it first if it must come down.")
+
+    def change(a: Article) -> None:
+        if a.is_live:
+            raise WrongState("It is already live; unpublish it first if it must come down.")
+        a.published_at = at
+
+    return _move(
+        article,
+        "schedule",
+        by=by,
+        note=note,
+        expected_version=expected_version,
+        change=change,
+        details={"publish_at": at.isoformat()},
+    )
+
+
+def unschedule(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
+    """Take a scheduled article that has not yet gone live back to approved."""
+
+    def change(a: Article) -> None:
+        if a.is_live:
+            raise WrongState("It is already live, so there is no schedule to cancel; unpublish it instead.")
+
+    return _move(article, "unschedule", by=by, note=note, expected_version=expected_version, change=change)
+
+
+def publish(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
+    """Put the article live now. From review, this is the second person's approval and publication at once."""
+    return _move(article, "publish", by=by, note=note, expected_version=expected_version, change=_go_live)
+
+
+def unpublish(article: Article, *, by, note: str, expected_version: int | None = None) -> Article:
+    """Take a live (or scheduled) article off the site. Its publication dates are kept for the record."""
+    return _move(article, "unpublish", by=by, note=note, expected_version=expected_version)
+
+
+def return_to_review(article: Article, *, by, note: str = "") -> Article:
+    """Approved copy was edited: the edit needs the second person again before it goes out."""
+    return _move(article, "return_to_review", by=by, note=note)
+
+
+def override_publish(
+    article: Article,
+    *,
+    by,
+    note: str,
+    at: datetime.datetime | None = None,
+    expected_version: int | None = None,
+) -> Article:
+    """A chief editor publishes (or schedules, given a future `at`) without a second person's review.
+
+    Recorded as an override, with the reason and with which part of the rule was set aside.
+    """
+    if at is not None:
+        at = _check_future(at)
+    article_editor_is_chief = is_articles_editor(by, article) if by is not None else False
+    return _move(
+        article,
+        "override_publish",
+        by=by,
+        note=note,
+        expected_version=expected_version,
+        target=S.SCHEDULED if at else S.PUBLISHED,
+        change=(lambda a: _go_live(a, at)) if at else _go_live,
+        details={
+            "override": True,
+            "actor_is_articles_editor": article_editor_is_chief,
+            "publish_at": at.isoformat() if at else None,
+        },
+    )
+
+
+def withhold(article: Article, *, by, note: str, details: dict | None = None) -> Article:
+    """Copyright measure: withhold the article (its page answers 451; it leaves every listing).
+
+    `by` may be None when the system acts on a recorded decision (e.g. a timer). `details` should name the
+    complaint. The state it leaves is recorded so that `restore` returns it exactly there.
+    """
+    return _move(article, "withhold", by=by, note=note, details=details, system_allowed=True)
+
+
+def restore(article: Article, *, by, note: str, details: dict | None = None) -> Article:
+    """Undo `withhold`: the article goes back to the state it was withheld from, with its dates unchanged."""
+    last = AuditEvent.objects.for_object(article).filter(action="article.withhold").first()
+    back_to = last.from_state if last and last.from_state in S.values and last.from_state != S.WITHHELD else None
+    return _move(
+        article,
+        "restore",
+        by=by,
+        note=note,
+        target=back_to or S.UNPUBLISHED,
+        details=details,
+        system_allowed=True,
+    )
+
+
+# --- actions that are not state changes, recorded the same way ----------------------------------------------
+
+
+def append_correction(
+    article: Article, *, by, kind: str, text: str, published_at: datetime.datetime | None = None
+) -> Correction:
+    """Append a public correction. The article's `updated_at` (its dateModified) moves with it."""
+    if not may_act(by, Actor.PUBLISHER, article) and not may_act(by, Actor.COPYRIGHT, article):
+        raise NotPermitted("Only a responsible editor (or a copyright officer) may append a correction.")
+    text = (text or "").strip()
+    if not text:
+        raise WorkflowError("Write what was wrong and what is right now.")
+    if len(text) > MAX_NOTE_LENGTH:
+        raise WorkflowError(f"The correction is too long: at most {MAX_NOTE_LENGTH} characters, please.")
+    if kind not in Correction.Kind.values:
+        raise WorkflowError("Choose correction, clarification or legal notice.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        correction = Correction.objects.create(
+            article=locked, kind=kind, text=text, published_at=published_at or timezone.now()
+        )
+        corrected(locked, correction, by=by)
+    _copy_state(locked, article)
+    return correction
+
+
+def corrected(article: Article, correction: Correction, *, by, changed: bool = False) -> None:
+    """Record that `correction` was appended (or changed) and move the article's dateModified.
+
+    Called inside the caller's transaction, with the article locked (the admin's inline does this too).
+    """
+    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now(), version=F("version") + 1)
+    article.refresh_from_db(fields=["updated_at", "version"])
+    AuditEvent.record(
+        actor=by,
+        subject=article,
+        action="article.correction_changed" if changed else "article.correction",
+        from_state=article.status,
+        to_state=article.status,
+        note=correction.text[:500],
+        details={"correction": correction.pk, "kind": correction.kind, "version": article.version},
+    )
+
+
+# --- the editor's queues (dashboard and changelist filter) --------------------------------------------------
+
+QUEUES = {
+    "my_drafts": "My drafts",
+    "my_review": "Waiting for my review",
+    "changes_requested": "Changes requested of me",
+    "scheduled": "Scheduled",
+    "recently_published": "Recently published (7 days)",
+}
+RECENT_DAYS = 7
+
+
+def queue_q(key: str, *, editor, now: datetime.datetime | None = None) -> Q:
+    """The articles in queue `key` for the person whose Editor profile is `editor` (None: no profile).
+
+    "My" queues are empty for a user without an Editor profile; the shared ones (scheduled, recently
+    published) are the whole newsroom's.
+    """
+    now = now or timezone.now()
+    nothing = Q(pk__isnull=True)  # matches no row
+    match key:
+        case "my_drafts":
+            return Q(editor=editor, status=S.DRAFT) if editor else nothing
+        case "my_review":
+            return Q(responsible_editor=editor, status=S.IN_REVIEW) & ~Q(editor=editor) if editor else nothing
+        case "changes_requested":
+            return Q(editor=editor, status=S.CHANGES_REQUESTED) if editor else nothing
+        case "scheduled":
+            return Q(status=S.SCHEDULED, published_at__gt=now)
+        case "recently_published":
+            return Q(
+                status__in=[S.PUBLISHED, S.SCHEDULED],
+                published_at__lte=now,
+                published_at__gt=now - datetime.timedelta(days=RECENT_DAYS),
+            )
+    raise KeyError(key)
+
+
+def editor_profile(user):
+    """The Editor profile of a signed-in user, or None."""
+    from .models import Editor
+
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return Editor.objects.filter(user=user).first()
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many articles are in each of `user`'s queues, in one query."""
+    editor, now = editor_profile(user), timezone.now()
+    return Article.objects.aggregate(
+        **{key: Count("pk", filter=queue_q(key, editor=editor, now=now)) for key in QUEUES}
+    )
