@@ -193,7 +193,8 @@ def test_a_rendition_task_runs_in_a_real_worker_process(worker_env, tmp_path):
     )
     pending = django(
         worker_env,
-        f"from articles.models import Rendition\nprint(json.dumps(Rendition.objects.filter(image_id={image_id}).count()))",
+        "from articles.models import Rendition\n"
+        f"print(json.dumps(Rendition.objects.filter(image_id={image_id}).count()))",
     )
     assert pending == 0  # enqueued, not run: the database backend defers to the worker
 
