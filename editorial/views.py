@@ -184,7 +184,9 @@ def _complaint_for_token(reference: str, token) -> Complaint:
     return complaint
 
 
-def _tracking_page(request, complaint: Complaint, token: str, *, information_form=None, withdraw_form=None, status=200):
+def _tracking_page(
+    request, complaint: Complaint, token: str, *, information_form=None, withdraw_form=None, error="", status=200
+):
     items = complaint.items.select_related("article", "image").order_by("position")
     replies = complaint.replies.prefetch_related("evidence").order_by("created_at", "pk")
     context = {
@@ -196,6 +198,7 @@ def _tracking_page(request, complaint: Complaint, token: str, *, information_for
         "history": complaint.public_history(),
         "information_form": information_form or AddInformationForm(initial={"token": token}),
         "withdraw_form": withdraw_form or WithdrawForm(initial={"token": token}),
+        "error": error,
     }
     return _private(render(request, "editorial/complaint_tracking.html", context, status=status))
 
@@ -220,8 +223,8 @@ def complaint_add_information(request: HttpRequest, reference: str) -> HttpRespo
     try:
         complaint.add_information(text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"])
     except ComplaintError as error:
-        form.add_error(None, str(error))
-        return _tracking_page(request, complaint, token, information_form=form, status=409)
+        complaint.refresh_from_db()
+        return _tracking_page(request, complaint, token, information_form=form, error=str(error), status=409)
     messages.success(request, "Thank you: we added your information to the complaint.")
     return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
 
@@ -238,8 +241,8 @@ def complaint_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         complaint.withdraw(reason=form.cleaned_data["reason"])
     except ComplaintError as error:
-        form.add_error(None, str(error))
-        return _tracking_page(request, complaint, token, withdraw_form=form, status=409)
+        complaint.refresh_from_db()
+        return _tracking_page(request, complaint, token, withdraw_form=form, error=str(error), status=409)
     messages.success(request, "Your complaint is withdrawn. We have emailed you a confirmation.")
     return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
 

@@ -92,7 +92,7 @@ def test_the_state_table_lists_every_state_and_only_known_states():
 
 
 def test_terminal_states_are_the_ends_of_the_process():
-    assert TERMINAL_STATES == {S.EXPIRED, S.WITHDRAWN, S.CLOSED, S.CLOSED_INCOMPLETE, S.CLOSED_MISUSE}
+    assert {S.EXPIRED, S.WITHDRAWN, S.CLOSED, S.CLOSED_INCOMPLETE, S.CLOSED_MISUSE} == TERMINAL_STATES
 
 
 def test_every_state_can_be_reached_from_unverified():
@@ -169,3 +169,80 @@ def test_tokens_are_stored_only_as_their_hash():
     stored = Complaint.objects.filter(pk=complaint.pk).values().get()
     assert token not in {str(v) for v in stored.values()}
     assert stored["tracking_token_hash"] == hash_token(token)
+
+
+# --- reading pages in tests (no HTML library in the test stack) ---------------------------------------------
+
+
+class Node:
+    """An element of a parsed page: tag, attributes, children, and its text."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self, tag: str, attrs: dict, parent=None):
+        self.tag, self.attrs, self.parent, self.children, self.parts = tag, attrs, parent, [], []
+
+    def __getitem__(self, name: str) -> str:
+        return self.attrs[name]
+
+    def get(self, name: str, default=None):
+        return self.attrs.get(name, default)
+
+    def has_attr(self, name: str) -> bool:
+        return name in self.attrs
+
+    def text(self) -> str:
+        return "".join(part if isinstance(part, str) else part.text() for part in self.parts)
+
+    def iter(self):
+        for child in self.children:
+            yield child
+            yield from child.iter()
+
+    def find_all(self, tag: str | None = None, **attrs) -> list["Node"]:
+        attrs = {k.rstrip("_"): v for k, v in attrs.items()}
+        return [
+            node
+            for node in self.iter()
+            if (tag is None or node.tag == tag) and all(node.attrs.get(k) == v for k, v in attrs.items())
+        ]
+
+    def find(self, tag: str | None = None, **attrs) -> "Node | None":
+        found = self.find_all(tag, **attrs)
+        return found[0] if found else None
+
+
+def parse(html: str | bytes) -> Node:
+    from html.parser import HTMLParser
+
+    root = Node("#document", {})
+
+    class _Builder(HTMLParser):
+        current = root
+
+        def handle_starttag(self, tag, attrs):
+            node = Node(tag, {k: (v if v is not None else "") for k, v in attrs}, self.current)
+            self.current.children.append(node)
+            self.current.parts.append(node)
+            if tag not in Node.VOID:
+                self.current = node
+
+        def handle_startendtag(self, tag, attrs):
+            self.handle_starttag(tag, attrs)
+            if tag not in Node.VOID:
+                self.current = self.current.parent
+
+        def handle_endtag(self, tag):
+            node = self.current
+            while node is not root and node.tag != tag:
+                node = node.parent
+            if node is not root:
+                self.current = node.parent
+
+        def handle_data(self, data):
+            self.current.parts.append(data)
+
+    builder = _Builder(convert_charrefs=True)
+    builder.feed(html.decode() if isinstance(html, bytes) else html)
+    builder.close()
+    return root

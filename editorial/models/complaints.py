@@ -16,6 +16,7 @@ import hashlib
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.files.storage import Storage
 from django.db import IntegrityError, models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
@@ -610,6 +611,73 @@ class ComplaintItem(models.Model):
         return self.url
 
 
+class PrivateStorage(Storage):
+    """The "private" storage (no URL), looked up in STORAGES at each use rather than once at import.
+
+    A FileField evaluates a storage callable once, when the model class is made; a proxy keeps evidence
+    following the configured private storage (and each test's temporary folder)."""
+
+    @staticmethod
+    def _target() -> Storage:
+        return private_storage()
+
+    def open(self, name, mode="rb"):
+        return self._target().open(name, mode)
+
+    def save(self, name, content, max_length=None):
+        return self._target().save(name, content, max_length=max_length)
+
+    def _open(self, name, mode="rb"):
+        return self._target()._open(name, mode)
+
+    def _save(self, name, content):
+        return self._target()._save(name, content)
+
+    def get_valid_name(self, name):
+        return self._target().get_valid_name(name)
+
+    def get_available_name(self, name, max_length=None):
+        return self._target().get_available_name(name, max_length=max_length)
+
+    def generate_filename(self, filename):
+        return self._target().generate_filename(filename)
+
+    def path(self, name):
+        return self._target().path(name)
+
+    def delete(self, name):
+        return self._target().delete(name)
+
+    def exists(self, name):
+        return self._target().exists(name)
+
+    def listdir(self, path):
+        return self._target().listdir(path)
+
+    def size(self, name):
+        return self._target().size(name)
+
+    def url(self, name):
+        # FileSystemStorage would fall back to MEDIA_URL: private files must have no address at all.
+        raise ValueError("Private files have no URL; officers download them through the admin.")
+
+    def get_accessed_time(self, name):
+        return self._target().get_accessed_time(name)
+
+    def get_created_time(self, name):
+        return self._target().get_created_time(name)
+
+    def get_modified_time(self, name):
+        return self._target().get_modified_time(name)
+
+
+_evidence_storage = PrivateStorage()
+
+
+def evidence_storage() -> Storage:
+    return _evidence_storage
+
+
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
     return f"evidence/{timezone.now():%Y/%m}/{filename}"
 
@@ -643,7 +711,7 @@ class Evidence(models.Model):
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="evidence")
     reply = models.ForeignKey(ComplaintReply, on_delete=models.CASCADE, null=True, blank=True, related_name="evidence")
     added_by = models.CharField(max_length=20, choices=Actor, default=Actor.NOTIFIER)
-    file = models.FileField(upload_to=evidence_upload_to, storage=private_storage, max_length=255)
+    file = models.FileField(upload_to=evidence_upload_to, storage=evidence_storage, max_length=255)
     original_name = models.CharField(max_length=255, help_text="The file's name on the sender's computer.")
     content_type = models.CharField(
         max_length=40, choices=ContentType, help_text="What the file is, read from its content (not its name)."

@@ -1,0 +1,14 @@
+from django.core.management.base import BaseCommand
+
+from editorial.models import Complaint
+
+
+class Command(BaseCommand):
+    help = (
+        "Mark unverified complaints older than COMPLAINT_UNVERIFIED_EXPIRY_HOURS as expired. They are kept, "
+        "never deleted. Safe to run as often as you like (e.g. hourly from cron)."
+    )
+
+    def handle(self, *args, **options):
+        expired = Complaint.objects.expire_unverified()
+        self.stdout.write(f"{expired} unverified complaint{'s' if expired != 1 else ''} expired.")
