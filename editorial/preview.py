@@ -1,9 +1,10 @@
 """Previews of unpublished articles: for editors in the back office, and by signed link for outsiders.
 
-A shared link carries the article's id, when it expires, and whether the article had ever been published
-when the link was made, signed with the site's secret (`TimestampSigner`). It opens that one article and
-nothing else, and stops working when it expires, when the article goes live, or when it is withheld. It
-needs no table: revoking every link at once is rotating SECRET_KEY (docs/decisions-workflow.md).
+A shared link carries the article's id, when it was made and when it expires, signed with the site's secret
+(`TimestampSigner`). It opens that one article and nothing else, and stops working when it expires, when the
+article is live, once the article has gone live at any moment since the link was made (published, or its
+scheduled time passed), or when it is withheld. It needs no table: revoking every link at once is rotating
+SECRET_KEY (docs/decisions-workflow.md).
 """
 
 from __future__ import annotations
@@ -35,17 +36,14 @@ def _signer() -> signing.TimestampSigner:
     return signing.TimestampSigner(salt=SALT)
 
 
-def _published_marker(article: Article) -> int:
-    return int(article.first_published_at.timestamp()) if article.first_published_at else 0
-
-
 def make_link(article: Article, *, by, hours: int = DEFAULT_HOURS) -> tuple[str, datetime.datetime]:
     """A signed preview path for `article`, valid `hours` hours, and its expiry. Recorded in the audit trail."""
     if hours not in DURATIONS_HOURS:
         raise ValueError(f"hours must be one of {DURATIONS_HOURS}")
-    expires = timezone.now() + datetime.timedelta(hours=hours)
+    now = timezone.now()
+    expires = now + datetime.timedelta(hours=hours)
     token = _signer().sign_object(
-        {"a": article.pk, "p": _published_marker(article), "e": int(expires.timestamp())}, compress=True
+        {"a": article.pk, "t": int(now.timestamp()), "e": int(expires.timestamp())}, compress=True
     )
     AuditEvent.record(
         actor=by,
@@ -75,18 +73,28 @@ def article_for_token(token: str) -> Article:
         raise PreviewUnavailable("This preview link has expired. Ask the newsroom for a new one.", 410) from None
     except (signing.BadSignature, ValueError, TypeError):
         raise PreviewUnavailable("This preview link is not valid.", 404) from None
-    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), int) for k in ("a", "p", "e")):
+    if not isinstance(payload, dict) or not all(isinstance(payload.get(k), int) for k in ("a", "t", "e")):
         raise PreviewUnavailable("This preview link is not valid.", 404)
     if time.time() > payload["e"]:
         raise PreviewUnavailable("This preview link has expired. Ask the newsroom for a new one.", 410)
     article = _detail_queryset().filter(pk=payload["a"]).first()
     if article is None:
         raise PreviewUnavailable("This preview link is not valid.", 404)
-    if article.is_live or payload["p"] != _published_marker(article):
+    if article.is_live or _went_live_since(article, payload["t"]):
         raise PreviewUnavailable("This article has been published, so its preview link no longer works.", 410)
     if article.status == Article.Status.WITHHELD:
         raise PreviewUnavailable("This preview is no longer available.", 410)
     return article
+
+
+def _went_live_since(article: Article, issued: int) -> bool:
+    """Whether the article was live at any moment after the link was made (it may be down again now)."""
+    since = datetime.datetime.fromtimestamp(issued, tz=datetime.UTC)
+    if article.published_at is not None and since < article.published_at <= timezone.now():
+        return True  # published, or its scheduled time came
+    return (
+        AuditEvent.objects.for_object(article).filter(to_state=Article.Status.PUBLISHED, created_at__gte=since).exists()
+    )
 
 
 def _detail_queryset():

@@ -314,11 +314,12 @@ def _move(
         elif not may_act(by, t.actor, locked):
             raise NotPermitted(_refusal(t, by, locked))
         from_state = locked.status
-        locked.status = target or next(iter(t.targets))
-        if locked.status not in t.targets:
-            raise WorkflowError(f"{t.label} cannot lead to {_state_label(locked.status).lower()}.")
+        to_state = target or next(iter(t.targets))
+        if to_state not in t.targets:
+            raise WorkflowError(f"{t.label} cannot lead to {_state_label(to_state).lower()}.")
         if change is not None:
-            change(locked)
+            change(locked)  # sees the article as it was, and may still refuse
+        locked.status = to_state
         locked.version += 1
         locked.save()
         revisions.record(
