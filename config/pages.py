@@ -18,6 +18,13 @@ logger = logging.getLogger("masthead.availability")
 RETRY_AFTER_SECONDS = 10
 
 
+def _stylesheet() -> str:
+    try:
+        return static("css/site.css")
+    except ValueError:  # no collectstatic manifest yet: the page still renders, unstyled
+        return ""
+
+
 def _page(*, title: str, heading: str, paragraphs: list[str], status: int) -> HttpResponse:
     body = format_html(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
@@ -26,7 +33,7 @@ def _page(*, title: str, heading: str, paragraphs: list[str], status: int) -> Ht
         '<body><main id="main" class="notice"><h1>{}</h1>{}</main></body></html>',
         title,
         settings.SITE_NAME,
-        static("css/site.css"),
+        _stylesheet(),
         heading,
         format_html("".join("<p>{}</p>" for _ in paragraphs), *paragraphs),
     )
