@@ -100,6 +100,13 @@ def parse_site_time(raw: str) -> datetime.datetime:
     return value
 
 
+def _revision_number(raw: str) -> int:
+    """A revision number from a query string; ValueError for anything else (including absurdly long ones)."""
+    if not raw.isdigit() or len(raw) > 9:
+        raise ValueError(raw)
+    return int(raw)
+
+
 class ArticleAdminForm(forms.ModelForm):
     """The change form carries the version it was loaded at; a stale one is refused, showing what changed."""
 
@@ -347,6 +354,12 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
         ] + urls
 
+    def get_object(self, request, object_id, from_field=None):
+        # An id past the database's integer range is simply not an article (SQLite would raise OverflowError).
+        if from_field is None and (len(str(object_id)) > 18):
+            return None
+        return super().get_object(request, object_id, from_field)
+
     def _article_or_none(self, request, object_id):
         article = self.get_object(request, unquote(object_id))
         if article is not None and not self.has_view_or_change_permission(request, article):
@@ -515,9 +528,9 @@ class ArticleAdmin(admin.ModelAdmin):
         if article is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         try:
-            a = int(request.GET.get("a", ""))
+            a = _revision_number(request.GET.get("a", ""))
             b_raw = request.GET.get("b", "")
-            b = None if b_raw == "current" else int(b_raw)
+            b = None if b_raw == "current" else _revision_number(b_raw)
         except ValueError:
             messages.error(request, "Choose two revisions to compare.")
             return redirect(reverse("admin:articles_article_history", args=[article.pk]))
@@ -549,7 +562,7 @@ class ArticleAdmin(admin.ModelAdmin):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
-        revision = article.revisions.filter(number=number).first()
+        revision = article.revisions.filter(number=number).first() if number < 2**31 else None
         if revision is None:
             messages.error(request, f"Revision {number} does not exist.")
             return redirect(reverse("admin:articles_article_history", args=[article.pk]))
