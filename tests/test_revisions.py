@@ -98,7 +98,8 @@ def test_a_diff_between_any_two_revisions_is_readable_and_escaped(client, newsro
     client.force_login(newsroom.writer.user)
     client.post(change_url(article), form_data(article))  # revision 1: as created
     client.post(change_url(article), form_data(article, title='Bridge <script>alert("x")</script> opens'))
-    client.post(change_url(article), form_data(article, body="<p>The bridge opened in June.</p><p>Unchanged paragraph.</p>"))
+    june = "<p>The bridge opened in June.</p><p>Unchanged paragraph.</p>"
+    client.post(change_url(article), form_data(article, body=june))
     page = client.get(compare_url(article, 1, 3)).content.decode()
     assert "<del>May</del>" in page and "<ins>June</ins>" in page  # word by word, in the body
     assert "Headline" in page and "Body" in page
