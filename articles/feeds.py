@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Initiative
@@ -58,7 +59,8 @@ class LatestRssFeed(Feed):
         return item.title
 
     def item_description(self, item: Article) -> str:
-        return item.dek
+        # Readers treat a description as HTML; the standfirst is plain text.
+        return escape(item.dek)
 
     def item_link(self, item: Article) -> str:
         return absolute(item.get_absolute_url())
