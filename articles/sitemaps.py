@@ -72,7 +72,8 @@ class TagSitemap(SiteSitemap):
 
     def items(self):
         # Only tags a published article carries have a public page.
-        return Tag.objects.filter(article__in=Article.objects.published()).distinct().only("slug").order_by("pk")
+        published = Article.objects.published()
+        return Tag.objects.filter(article__in=published).exclude(slug="").distinct().only("slug").order_by("pk")
 
     def location(self, tag: Tag) -> str:
         return reverse("articles:tag", kwargs={"slug": tag.slug})

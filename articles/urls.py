@@ -4,6 +4,8 @@ from . import feeds, sitemaps, views
 
 app_name = "articles"
 
+# Tag slugs keep non-Latin letters (taggit slugifies with allow_unicode), so tag routes take any text.
+
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("articles/", views.ArchiveView.as_view(), name="archive"),
@@ -12,15 +14,15 @@ urlpatterns = [
     path("initiatives/", views.InitiativeIndexView.as_view(), name="initiatives"),
     path("initiatives/<slug:slug>/", views.InitiativeDetailView.as_view(), name="initiative"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
-    path("tags/<slug:slug>/", views.TagView.as_view(), name="tag"),
+    path("tags/<str:slug>/", views.TagView.as_view(), name="tag"),
     path("editors/<slug:slug>/", views.EditorView.as_view(), name="editor"),
     path("search/", views.SearchView.as_view(), name="search"),
     path("feeds/rss/", views.public_page(feeds.LatestRssFeed()), name="feed-rss"),
     path("feeds/atom/", views.public_page(feeds.LatestAtomFeed()), name="feed-atom"),
     path("feeds/initiatives/<slug:slug>/rss/", views.public_page(feeds.InitiativeRssFeed()), name="initiative-rss"),
     path("feeds/initiatives/<slug:slug>/atom/", views.public_page(feeds.InitiativeAtomFeed()), name="initiative-atom"),
-    path("feeds/tags/<slug:slug>/rss/", views.public_page(feeds.TagRssFeed()), name="tag-rss"),
-    path("feeds/tags/<slug:slug>/atom/", views.public_page(feeds.TagAtomFeed()), name="tag-atom"),
+    path("feeds/tags/<str:slug>/rss/", views.public_page(feeds.TagRssFeed()), name="tag-rss"),
+    path("feeds/tags/<str:slug>/atom/", views.public_page(feeds.TagAtomFeed()), name="tag-atom"),
     path("sitemap.xml", views.public_page(sitemaps.index), name="sitemap"),
     path("sitemap-news.xml", views.public_page(sitemaps.news), name="sitemap-news"),
     path("sitemap-<slug:section>.xml", views.public_page(sitemaps.section), name="sitemap-section"),

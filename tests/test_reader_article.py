@@ -183,3 +183,22 @@ def test_a_printable_dark_mode_aware_responsive_stylesheet_is_linked(client, art
     assert "prefers-color-scheme: dark" in css
     assert "@media (max-width" in css or "@media (min-width" in css
     assert "<style" not in html and " style=" not in html  # the CSP forbids inline style
+
+
+def test_tags_in_any_script_get_working_pages_and_feeds(client):
+    import feedparser
+
+    article = ArticleFactory(title="Port news in two languages", tags=["港口", "Côte d'Ivoire", "!!!"])
+
+    html = page(client, article)
+
+    links = dict(re.findall(r'<li><a href="(/tags/[^"]+)">([^<]+)</a></li>', html))
+    assert set(links.values()) == {"港口", "Côte d&#x27;Ivoire"}
+    assert "<span>!!!</span>" in html  # no letters to make an address from: shown, not linked
+    for url in links:
+        tag_page = client.get(url)
+        assert tag_page.status_code == 200
+        assert article.title in tag_page.content.decode()
+        feed = feedparser.parse(client.get(url.replace("/tags/", "/feeds/tags/") + "rss/").content)
+        assert feed.bozo == 0 and [e.title for e in feed.entries] == [article.title]
+    assert client.get("/sitemap-tags.xml").status_code == 200

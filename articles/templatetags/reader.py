@@ -14,6 +14,7 @@ from html import unescape
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
+from django.urls import reverse
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -42,6 +43,12 @@ def absolute_url(path: str) -> str:
 def absolute(path: str) -> str:
     """This site's absolute URL for a path (settings.SITE_URL)."""
     return absolute_url(path)
+
+
+@register.filter
+def tag_url(tag) -> str:
+    """A tag's page, or "" for a tag whose name has no letters to make a slug from."""
+    return reverse("articles:tag", kwargs={"slug": tag.slug}) if tag.slug else ""
 
 
 @register.filter
