@@ -319,6 +319,8 @@ def _move(
             raise WorkflowError(f"{t.label} cannot lead to {_state_label(to_state).lower()}.")
         if change is not None:
             change(locked)  # sees the article as it was, and may still refuse
+        if to_state not in (S.SCHEDULED, S.PUBLISHED, S.WITHHELD) and from_state != S.WITHHELD:
+            _forget_future_first_publication(locked)
         locked.status = to_state
         locked.version += 1
         locked.save()
@@ -362,14 +364,25 @@ def _copy_state(source: Article, target: Article) -> None:
 
 
 def _go_live(article: Article, at: datetime.datetime | None = None) -> None:
-    """Set the publication times for going live now (or keep an earlier time when republishing)."""
+    """Set the publication time for going live now, or at `at` (or keep an earlier time when republishing)."""
     now = timezone.now()
     if at is not None:
         article.published_at = at
     elif article.published_at is None or article.published_at > now:
         article.published_at = now
-    if article.first_published_at is None and article.published_at <= now:
+    _set_first_publication(article)
+
+
+def _set_first_publication(article: Article) -> None:
+    """`first_published_at` is when the article first went (or, scheduled, will go) live; once past, it stays."""
+    if article.first_published_at is None or article.first_published_at > timezone.now():
         article.first_published_at = article.published_at
+
+
+def _forget_future_first_publication(article: Article) -> None:
+    """A schedule that never came to pass leaves no first publication behind."""
+    if article.first_published_at is not None and article.first_published_at > timezone.now():
+        article.first_published_at = None
 
 
 def _check_future(at: datetime.datetime | None) -> datetime.datetime:
@@ -412,6 +425,7 @@ def schedule(
         if a.is_live:
             raise WrongState("It is already live; unpublish it first if it must come down.")
         a.published_at = at
+        _set_first_publication(a)
 
     return _move(
         article,

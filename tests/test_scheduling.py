@@ -164,3 +164,25 @@ def test_the_changelist_column_names_the_time_zone(client, newsroom, scheduled):
     client.force_login(newsroom.writer.user)
     page = client.get(reverse("admin:articles_article_changelist")).content.decode()
     assert "Publication (Asia/Shanghai)" in page and "2026-12-01 09:00" in page
+
+
+def test_the_first_publication_time_is_the_scheduled_time_and_goes_if_the_schedule_does(newsroom, scheduled):
+    """Readers and copyright officers compare dates against `first_published_at`: a schedule sets it."""
+    scheduled.refresh_from_db()
+    assert scheduled.first_published_at == GOES_LIVE
+    with time_machine.travel(START, tick=False):
+        later = GOES_LIVE + datetime.timedelta(hours=2)
+        workflow.schedule(scheduled, by=newsroom.reviewer.user, at=later)
+        assert scheduled.first_published_at == later
+        workflow.request_changes(scheduled, by=newsroom.reviewer.user, note="Hold it: a figure is wrong.")
+    scheduled.refresh_from_db()
+    assert scheduled.first_published_at is None
+
+
+def test_a_first_publication_that_happened_is_kept(newsroom, scheduled):
+    with time_machine.travel(GOES_LIVE + datetime.timedelta(hours=1), tick=False):
+        workflow.unpublish(scheduled, by=newsroom.reviewer.user, note="Pulled.")
+        workflow.submit(scheduled, by=newsroom.writer.user)
+        workflow.publish(scheduled, by=newsroom.reviewer.user)
+    scheduled.refresh_from_db()
+    assert scheduled.first_published_at == GOES_LIVE and scheduled.published_at == GOES_LIVE
