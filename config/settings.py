@@ -383,6 +383,9 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 LOGIN_URL = "admin:login"
+# Where a sign-in lands when `next` is missing or points off the site (Django refuses those); not the
+# default /accounts/profile/, which does not exist here.
+LOGIN_REDIRECT_URL = "admin:index"
 # handler500 (config/urls.py) and DatabaseUnavailableMiddleware answer a database outage with a 503 page.
 
 LOGGING = {
