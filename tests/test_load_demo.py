@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
 
@@ -169,6 +170,17 @@ def test_admin_and_role_accounts_get_random_passwords_printed_once(demo_output):
         assert password not in again
     assert "already exist" in again
     assert "manage.py changepassword admin" in again
+
+
+def test_printed_admin_login_opens_the_back_office(demo_output, client, settings):
+    settings.OTP_REQUIRED_FOR_STAFF = False  # as under `make run`; production asks for a second factor
+    password = {m["username"]: m["password"] for m in ACCOUNT_LINE.finditer(demo_output)}["admin"]
+
+    response = client.post(reverse("admin:login"), {"username": "admin", "password": password}, follow=True)
+
+    assert response.status_code == 200
+    assert response.wsgi_request.user.username == "admin"
+    assert client.get(reverse("admin:articles_article_changelist")).status_code == 200
 
 
 def test_admin_password_differs_on_every_fresh_database():
