@@ -123,7 +123,15 @@ class EvidenceField(forms.FileField):
         return checked
 
 
-class HoneypotMixin(forms.Form):
+class PublicForm(forms.Form):
+    """Labels are questions and sentences here; Django's trailing colon would read oddly after them."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+class HoneypotMixin(PublicForm):
     # Hidden from people by CSS; bots that fill every field fill this one too.
     website = forms.CharField(
         required=False,
@@ -363,7 +371,7 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
         )
 
 
-class AddInformationForm(forms.Form):
+class AddInformationForm(PublicForm):
     text = forms.CharField(
         label="Your message",
         required=False,
@@ -385,7 +393,7 @@ class AddInformationForm(forms.Form):
         return cleaned
 
 
-class WithdrawForm(forms.Form):
+class WithdrawForm(PublicForm):
     confirm = forms.BooleanField(
         label="I withdraw this complaint. I understand that it will be closed and that we take no further action.",
         error_messages={"required": "Tick the box to confirm that you withdraw the complaint."},

@@ -84,9 +84,11 @@ def too_many(request: HttpRequest, what: str) -> HttpResponse:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Pages with personal data or a token in the address: not cached, not indexed, no referrer sent."""
+    """Pages with personal data or a token in the address: not cached, not indexed, and the address never
+    sent to another site. ("same-origin", not "no-referrer": with no referrer at all, browsers send
+    `Origin: null` on the page's own forms and CSRF protection rightly refuses them.)"""
     patch_cache_control(response, private=True, no_store=True, max_age=0)
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

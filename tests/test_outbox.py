@@ -51,10 +51,16 @@ def run_worker() -> None:
     """What `manage.py db_worker --batch` does: run every task that is due, then stop.
 
     The test runs inside one transaction that never commits, so the retries a task schedules after its
-    commit are captured and run here, as they would be in the worker's own transactions."""
+    commit are captured and run here, as they would be in the worker's own transactions; and the worker
+    must not close that transaction's connection between tasks (it would on PostgreSQL)."""
+    from unittest import mock
+
     from django.test import TestCase
 
-    with TestCase.captureOnCommitCallbacks(execute=True):
+    with (
+        TestCase.captureOnCommitCallbacks(execute=True),
+        mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"),
+    ):
         _worker().run()
 
 

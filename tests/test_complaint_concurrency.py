@@ -1,0 +1,75 @@
+"""Two people acting on complaints at the same moment: the row locks of the transitions keep the record
+right. PostgreSQL only (SQLite serialises writers anyway)."""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from editorial.complaints import ComplaintError
+from editorial.complaints import ComplaintStatus as S
+from editorial.models import AuditEvent, Complaint, ComplaintReferenceCounter
+from tests.conftest import requires_postgres
+from tests.factories import ArticleFactory
+from tests.test_complaint_models import file_complaint
+
+pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def at_once(*actions):
+    """Run each action in its own thread and database connection, all starting together."""
+    barrier = threading.Barrier(len(actions))
+    outcomes = [None] * len(actions)
+
+    def run(index, action):
+        try:
+            barrier.wait()
+            outcomes[index] = action()
+        except Exception as error:  # collected, asserted by the test
+            outcomes[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return outcomes
+
+
+def test_two_clicks_on_the_confirmation_link_confirm_once():
+    complaint = file_complaint()
+    outcomes = at_once(
+        lambda: Complaint.objects.get(pk=complaint.pk).verify(),
+        lambda: Complaint.objects.get(pk=complaint.pk).verify(),
+    )
+    tokens = [o for o in outcomes if isinstance(o, str)]
+    refused = [o for o in outcomes if isinstance(o, ComplaintError)]
+    assert len(tokens) == 1 and len(refused) == 1
+    complaint.refresh_from_db()
+    assert complaint.status == S.RECEIVED
+    assert complaint.tracking_token_matches(tokens[0])
+    assert AuditEvent.objects.for_object(complaint).filter(action="complaint.verify").count() == 1
+    assert ComplaintReferenceCounter.objects.get().last_number == 1  # no number burnt
+
+
+def test_complaints_confirmed_at_the_same_moment_get_consecutive_references():
+    complaints = [file_complaint(ArticleFactory(), notifier_email=f"n{i}@lens.test") for i in range(4)]
+    outcomes = at_once(*[lambda c=c: Complaint.objects.get(pk=c.pk).verify() for c in complaints])
+    assert all(isinstance(o, str) for o in outcomes), outcomes
+    references = sorted(Complaint.objects.values_list("reference", flat=True))
+    year = references[0][3:7]
+    assert references == [f"CN-{year}-{n:06d}" for n in range(1, 5)]
+
+
+def test_withdrawing_twice_at_once_withdraws_once():
+    complaint = file_complaint()
+    complaint.verify()
+    outcomes = at_once(
+        lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),
+        lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),
+    )
+    assert sum(o is None for o in outcomes) == 1
+    assert sum(isinstance(o, ComplaintError) for o in outcomes) == 1
+    assert AuditEvent.objects.for_object(complaint).filter(action="complaint.withdraw").count() == 1
