@@ -1,0 +1,627 @@
+#!/usr/bin/env python
+"""Load and fault test (issue 8, point 9). Loopback only, bounded in time and in requests.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/masthead_load .venv/bin/python tests/load/loadtest.py
+
+1. Prepares the database: migrate, `load_demo`, then published articles added with bulk_create until
+   there are --articles of them (10,000 by default), each with three tags.
+2. Serves the site as production would: DEBUG off, collectstatic + WhiteNoise, gunicorn on 127.0.0.1,
+   Redis as the cache, behind a pretend proxy (X-Forwarded-Proto/-For headers, TRUSTED_PROXY_COUNT=1).
+3. Load: wrk, --connections (64) connections for --duration (30) s at article, home, archive and search
+   pages; prints requests/s, p50/p99 latency, errors and status codes. Expected: no errors, no 5xx.
+4. Fault: the same load again while PostgreSQL is restarted (pg_ctlcluster ... restart), a prober
+   reading /healthz and / every 100 ms, and complaints posted through the real form twice a second.
+   Prints the outage window, what readers got meanwhile (only clean 503 pages are allowed), how long
+   the site took to recover by itself, and for every complaint whether it was stored whole (302 and the
+   complaint with its item in the database) or refused with a clear message (503 "not saved" and nothing
+   in the database). Anything else fails the run.
+
+Exit status 0 when every expectation holds. Results also go to --json (default /tmp/masthead-load.json).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+LOOPBACK = "127.0.0.1"
+SEARCH_WORDS = ["harbour", "initiative", "trade", "ocean", "health", "railway", "climate", "forum", "energy", "summit"]
+
+
+# -- seeding ----------------------------------------------------------------------------------------------------
+
+
+def seed_articles(target: int) -> int:
+    """Run inside Django: add published articles (and tags) until `target` exist. Returns how many were added."""
+    from datetime import timedelta
+
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.utils import timezone
+    from django.utils.text import slugify
+    from taggit.models import Tag, TaggedItem
+
+    from articles.models import Article, Section
+    from editorial.models import Editor
+
+    have = Article.objects.count()
+    missing = target - have
+    if missing <= 0:
+        return 0
+    editors = list(Editor.objects.order_by("pk"))
+    sections = list(Section.objects.order_by("pk"))
+    if len(editors) < 2 or not sections:
+        raise SystemExit("seed: run load_demo first (it makes the editors and sections)")
+    subjects = ["Harbour", "Railway", "Trade forum", "Ocean survey", "Health clinic", "Climate talks", "Energy grid"]
+    places = ["Tianjin", "Astana", "Geneva", "Nairobi", "Lima", "Jakarta", "Belgrade", "Muscat", "Hanoi"]
+    happenings = ["opens to visitors", "passes its first year", "draws new partners", "publishes its figures"]
+    paragraph = (
+        "<p>Officials and residents described what changed on the ground, which promises were kept and which "
+        "are still waiting, and what the next season is expected to bring for trade and for daily life.</p>"
+    )
+    tags = [
+        Tag.objects.get_or_create(name=f"load topic {n}", defaults={"slug": f"load-topic-{n}"})[0] for n in range(40)
+    ]
+    now = timezone.now()
+    rng = random.Random(8)
+    batch = []
+    for n in range(have, target):
+        title = f"{rng.choice(subjects)} in {rng.choice(places)} {rng.choice(happenings)} ({n})"
+        editor = editors[n % len(editors)]
+        responsible = editors[(n + 1) % len(editors)]
+        published = now - timedelta(minutes=37 * (n + 1))
+        batch.append(
+            Article(
+                title=title,
+                slug=f"{slugify(title)[:180]}-{n}",
+                dek=f"What the {title.split(' ')[0].lower()} story means for the people who live with it.",
+                body=paragraph * 6,
+                section=sections[n % len(sections)],
+                editor=editor,
+                responsible_editor=responsible,
+                status=Article.Status.PUBLISHED,
+                published_at=published,
+                first_published_at=published,
+            )
+        )
+    created = Article.objects.bulk_create(batch, batch_size=1000)
+    content_type = ContentType.objects.get_for_model(Article)
+    items = [
+        TaggedItem(tag=tags[(article.pk + k * 7) % len(tags)], content_type=content_type, object_id=article.pk)
+        for article in created
+        for k in range(3)
+    ]
+    TaggedItem.objects.bulk_create(items, batch_size=5000, ignore_conflicts=True)
+    # Fresh planner statistics, as autovacuum would make a little later: without them PostgreSQL still
+    # plans for the demo's dozen articles.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return len(created)
+
+
+# -- helpers ----------------------------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((LOOPBACK, 0))
+        return sock.getsockname()[1]
+
+
+def run(cmd: list[str], env: dict[str, str], timeout: float = 900) -> str:
+    result = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(cmd)}\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result.stdout
+
+
+def django_json(env: dict[str, str], code: str):
+    out = run([PYTHON, "-c", f"import django, json\ndjango.setup()\n{code}"], env)
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def database_name(url: str) -> str:
+    return urllib.parse.urlsplit(url).path.lstrip("/")
+
+
+def ensure_database(url: str) -> None:
+    parts = urllib.parse.urlsplit(url)
+    server = parts._replace(path="/postgres").geturl()
+    name = database_name(url)
+    exists = subprocess.run(
+        ["psql", server, "-Atc", f"SELECT 1 FROM pg_database WHERE datname = '{name}'"],  # noqa: S608 - our own name
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if exists != "1":
+        subprocess.run(["psql", server, "-qc", f'CREATE DATABASE "{name}"'], check=True)
+
+
+class Http:
+    """A tiny HTTP/1.1 client for the prober and the complaint poster, as if behind an HTTPS proxy."""
+
+    def __init__(self, port: int):
+        self.port = port
+
+    def request(self, method: str, path: str, *, body: bytes | None = None, headers: dict | None = None):
+        connection = http.client.HTTPConnection(LOOPBACK, self.port, timeout=10)
+        try:
+            connection.request(
+                method,
+                path,
+                body=body,
+                headers={"X-Forwarded-Proto": "https", "Host": f"{LOOPBACK}:{self.port}", **(headers or {})},
+            )
+            response = connection.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+        except OSError as error:
+            return 0, {}, f"{type(error).__name__}: {error}"
+        finally:
+            connection.close()
+
+
+# -- wrk ----------------------------------------------------------------------------------------------------------
+
+WRK_SCRIPT = r"""
+local paths = {%(paths)s}
+local max_per_thread = %(max_per_thread)d
+local threads = {}
+local thread_id = 0
+
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("id", thread_id)
+  table.insert(threads, thread)
+end
+
+function init(args)
+  statuses = {}
+  responses = 0
+  cursor = id * 7919
+  wrk.headers["X-Forwarded-Proto"] = "https"
+end
+
+function request()
+  cursor = cursor + 1
+  return wrk.format("GET", paths[(cursor * 104729) %% #paths + 1])
+end
+
+function response(status, headers, body)
+  statuses[status] = (statuses[status] or 0) + 1
+  responses = responses + 1
+  if responses >= max_per_thread then wrk.thread:stop() end
+end
+
+function done(summary, latency, requests)
+  local merged = {}
+  for _, thread in ipairs(threads) do
+    local s = thread:get("statuses")
+    for code, n in pairs(s) do merged[tostring(code)] = (merged[tostring(code)] or 0) + n end
+  end
+  local parts = {}
+  for code, n in pairs(merged) do table.insert(parts, string.format('"%%s": %%d', code, n)) end
+  io.write(string.format(
+    'WRK_RESULT {"requests": %%d, "duration_us": %%d, "p50_ms": %%.2f, "p90_ms": %%.2f, "p99_ms": %%.2f, ' ..
+    '"max_ms": %%.2f, "errors": {"connect": %%d, "read": %%d, "write": %%d, "status": %%d, "timeout": %%d}, ' ..
+    '"statuses": {%%s}}\n',
+    summary.requests, summary.duration, latency:percentile(50) / 1000, latency:percentile(90) / 1000,
+    latency:percentile(99) / 1000, latency.max / 1000, summary.errors.connect, summary.errors.read,
+    summary.errors.write, summary.errors.status, summary.errors.timeout, table.concat(parts, ", ")))
+end
+"""
+
+
+def wrk_command(port: int, script: Path, *, connections: int, seconds: int) -> list[str]:
+    return [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"http://{LOOPBACK}:{port}/",
+    ]
+
+
+def parse_wrk(output: str) -> dict:
+    match = re.search(r"^WRK_RESULT (.*)$", output, flags=re.M)
+    if not match:
+        raise SystemExit(f"wrk printed no result:\n{output[-3000:]}")
+    result = json.loads(match.group(1))
+    result["rps"] = result["requests"] / (result["duration_us"] / 1e6)
+    result["5xx"] = sum(n for code, n in result["statuses"].items() if code.startswith("5"))
+    return result
+
+
+# -- the run ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class FaultLog:
+    probes: list = field(default_factory=list)  # (t, path, status, clean)
+    complaints: list = field(default_factory=list)  # (t, email, status, says_not_saved)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--duration", type=int, default=30, help="seconds of steady load")
+    parser.add_argument("--fault-duration", type=int, default=30, help="seconds of load around the restart")
+    parser.add_argument("--max-requests", type=int, default=400_000, help="hard cap on requests per phase")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--no-fault", action="store_true", help="skip the PostgreSQL restart")
+    parser.add_argument("--json", default=str(Path(tempfile.gettempdir()) / "masthead-load.json"))
+    args = parser.parse_args()
+
+    database_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/masthead_load")
+    if not database_url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("DATABASE_URL must point at PostgreSQL")
+    if urllib.parse.urlsplit(database_url).hostname not in {"127.0.0.1", "localhost", "::1"}:
+        raise SystemExit("loopback only: DATABASE_URL must be on this machine")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk not found: apt-get install -y wrk")
+
+    port = free_port()
+    work = Path(tempfile.mkdtemp(prefix="masthead-load-"))
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "CACHE_URL"}}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            "DEBUG": "0",
+            "SECRET_KEY": secrets.token_urlsafe(60),
+            "ALLOWED_HOSTS": f"{LOOPBACK},localhost",
+            "SITE_URL": f"https://{LOOPBACK}:{port}",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/7"),
+            "CACHE_KEY_PREFIX": f"masthead-load-{secrets.token_hex(4)}",
+            "TRUSTED_PROXY_COUNT": "1",
+            "TASKS_BACKEND": "database",
+            "MEDIA_ROOT": os.environ.get("MEDIA_ROOT", str(work / "media")),
+            "PRIVATE_MEDIA_ROOT": os.environ.get("PRIVATE_MEDIA_ROOT", str(work / "private-media")),
+            "EMAIL_HOST": "127.0.0.1",
+            "LOG_LEVEL": "WARNING",
+        }
+    )
+    report: dict = {"articles": args.articles, "connections": args.connections, "workers": args.workers}
+
+    print(f"== preparing {database_name(database_url)}: migrate, load_demo, {args.articles} articles")
+    ensure_database(database_url)
+    run([PYTHON, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+    run([PYTHON, "manage.py", "load_demo", "--allow-production"], env)
+    added = django_json(
+        env, f"from tests.load.loadtest import seed_articles\nprint(json.dumps(seed_articles({args.articles})))"
+    )
+    sample = django_json(
+        env,
+        "from articles.models import Article\n"
+        "live = Article.objects.published()\n"
+        "slugs = list(live.order_by('?').values_list('slug', flat=True)[:300])\n"
+        "targets = list(live.order_by('-published_at').values_list('slug', flat=True)[:200])\n"
+        "print(json.dumps({'count': live.count(), 'slugs': slugs, 'complaint_targets': targets}))",
+    )
+    print(f"   {sample['count']} published articles ({added} added now)")
+    report["published_articles"] = sample["count"]
+    run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+
+    print(f"== serving with gunicorn on {LOOPBACK}:{port} ({args.workers} workers)")
+    server_log = open(work / "gunicorn.log", "w")  # noqa: SIM115 - closed in finally
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{LOOPBACK}:{port}",
+            "--workers",
+            str(args.workers),
+            "--timeout",
+            "30",
+            "--graceful-timeout",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=server_log,
+        stderr=subprocess.STDOUT,
+    )
+    client = Http(port)
+    ok = True
+    try:
+        deadline = time.monotonic() + 60
+        while client.request("GET", "/healthz")[0] != 200:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit(f"server did not become ready; see {work / 'gunicorn.log'}")
+            time.sleep(0.3)
+
+        archive_html = client.request("GET", "/articles/")[2]
+        older = sorted(set(re.findall(r'href="(/articles/\?[^"#]+)"', archive_html)))
+        paths = (
+            [f"/articles/{slug}/" for slug in sample["slugs"]] * 1
+            + ["/"] * 90
+            + ["/articles/"] * 60
+            + [p.replace("&amp;", "&") for p in older] * 30
+            + [f"/search/?q={word}" for word in SEARCH_WORDS] * 12
+        )
+        mix = {
+            "article": len(sample["slugs"]),
+            "home": 90,
+            "archive": 60 + 30 * len(older),
+            "search": 12 * len(SEARCH_WORDS),
+        }
+        report["mix"] = {k: round(v / len(paths), 3) for k, v in mix.items()}
+        for path in {"/", "/articles/", paths[0], f"/search/?q={SEARCH_WORDS[0]}", *older}:
+            status = client.request("GET", path)[0]
+            if status != 200:
+                raise SystemExit(f"warm-up: {path} answered {status}")
+        script = work / "mix.lua"
+        script.write_text(
+            WRK_SCRIPT
+            % {
+                "paths": ", ".join(json.dumps(p) for p in paths),
+                "max_per_thread": args.max_requests // 2,
+            }
+        )
+
+        print(f"== load: {args.connections} connections for {args.duration} s, mix {report['mix']}")
+        steady = parse_wrk(
+            run(
+                wrk_command(port, script, connections=args.connections, seconds=args.duration),
+                env,
+                timeout=args.duration + 60,
+            )
+        )
+        report["steady"] = steady
+        print(
+            f"   {steady['requests']} requests, {steady['rps']:.0f} req/s, p50 {steady['p50_ms']:.1f} ms, "
+            f"p99 {steady['p99_ms']:.1f} ms, max {steady['max_ms']:.0f} ms, socket errors {steady['errors']}, "
+            f"statuses {steady['statuses']}"
+        )
+        socket_errors = sum(v for k, v in steady["errors"].items() if k != "status")
+        if steady["5xx"] or socket_errors:
+            ok = False
+            print("   FAIL: errors or 5xx under steady load")
+
+        if not args.no_fault:
+            ok = fault_phase(args, env, port, script, sample["complaint_targets"], client, report, work) and ok
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        server_log.close()
+
+    Path(args.json).write_text(json.dumps(report, indent=2))
+    print(f"== {'PASSED' if ok else 'FAILED'}; details in {args.json}; server log {work / 'gunicorn.log'}")
+    return 0 if ok else 1
+
+
+def postgres_cluster() -> tuple[str, str]:
+    versions = sorted(os.listdir("/etc/postgresql"), key=lambda v: float(v)) if os.path.isdir("/etc/postgresql") else []
+    if not versions:
+        raise SystemExit("no PostgreSQL cluster found under /etc/postgresql: cannot run the fault phase")
+    return versions[-1], "main"
+
+
+def wait_for_quiet_database(database_url: str, ours: str, limit: float = 30) -> None:
+    """Courtesy on a shared machine: let other sessions' running queries finish before the restart (bounded)."""
+    server = urllib.parse.urlsplit(database_url)._replace(path="/postgres").geturl()
+    deadline = time.monotonic() + limit
+    query = (
+        "SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND pid <> pg_backend_pid() "  # noqa: S608
+        f"AND datname IS NOT NULL AND datname NOT IN ('{ours}', 'postgres')"
+    )
+    while time.monotonic() < deadline:
+        busy = subprocess.run(
+            ["psql", server, "-Atc", query],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+        if busy == "0":
+            return
+        time.sleep(0.5)
+
+
+def complaint_form_fields(client: Http) -> tuple[str, str]:
+    status, headers, html = client.request("GET", "/copyright/notices/new/")
+    if status != 200:
+        raise SystemExit(f"the complaint form answered {status}")
+    cookie = headers.get("Set-Cookie", "")
+    csrf_cookie = re.search(r"csrftoken=([^;]+)", cookie)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    if not csrf_cookie or not token:
+        raise SystemExit("could not read the CSRF token of the complaint form")
+    return csrf_cookie.group(1), token.group(1)
+
+
+def post_complaint(client: Http, port: int, *, n: int, target_slug: str, csrf: tuple[str, str], run_id: str):
+    email = f"load-{run_id}-{n}@lens-agency.test"
+    form = {
+        "csrfmiddlewaretoken": csrf[1],
+        "notifier_name": "Wang Fang",
+        "notifier_organisation": "Lens Agency",
+        "notifier_email": email,
+        "notifier_phone": "+86 10 5555 0100",
+        "notifier_address": "12 Harbour Road, Tianjin",
+        "notifier_country": "China",
+        "capacity": "rights_holder",
+        "regime": "prc",
+        "work_description": "My photograph of the conference hall in Astana.",
+        "original_location": "https://lens-agency.test/photos/astana-hall",
+        "original_published_on": "2013-09-08",
+        "first_publication_proof": "Our archive page carries the upload date.",
+        "urls": f"https://{LOOPBACK}:{port}/articles/{target_slug}/",
+        "explanation": "The picture was copied without permission.",
+        "remedy": "remove",
+        "statement_good_faith": "on",
+        "statement_accuracy": "on",
+        "statement_fair_use": "on",
+        "signature": "Wang Fang",
+        "website": "",
+    }
+    status, _, body = client.request(
+        "POST",
+        "/copyright/notices/new/",
+        body=urllib.parse.urlencode(form).encode(),
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Cookie": f"csrftoken={csrf[0]}",
+            "Referer": f"https://{LOOPBACK}:{port}/copyright/notices/new/",
+            "X-Forwarded-For": f"198.51.100.{n % 250 + 1}",
+        },
+    )
+    return email, status, "not saved" in body, body
+
+
+def fault_phase(args, env, port, script, targets, client: Http, report: dict, work: Path) -> bool:
+    version, cluster = postgres_cluster()
+    log = FaultLog()
+    run_id = secrets.token_hex(3)
+    csrf = complaint_form_fields(client)
+    stop = threading.Event()
+    started = time.monotonic()
+
+    def prober():
+        while not stop.is_set():
+            for path in ("/healthz", "/"):
+                status, headers, body = client.request("GET", path)
+                clean = status == 200 or (status == 503 and "Traceback" not in body and ("unavailable" in body.lower()))
+                log.probes.append((time.monotonic() - started, path, status, clean))
+            time.sleep(0.1)
+
+    def poster():
+        n = 0
+        while not stop.is_set() and n < 80:
+            email, status, not_saved, body = post_complaint(
+                client, port, n=n, target_slug=targets[n % len(targets)], csrf=csrf, run_id=run_id
+            )
+            log.complaints.append((time.monotonic() - started, email, status, not_saved, body[:300]))
+            n += 1
+            time.sleep(0.5)
+
+    print(f"== fault: load for {args.fault_duration} s, PostgreSQL {version}/{cluster} restarted after 8 s")
+    wrk = subprocess.Popen(
+        wrk_command(port, script, connections=args.connections, seconds=args.fault_duration),
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    threads = [threading.Thread(target=prober, daemon=True), threading.Thread(target=poster, daemon=True)]
+    for thread in threads:
+        thread.start()
+    time.sleep(6)
+    wait_for_quiet_database(env["DATABASE_URL"], database_name(env["DATABASE_URL"]), limit=10)
+    restart_began = time.monotonic() - started
+    subprocess.run(
+        ["pg_ctlcluster", "--skip-systemctl-redirect", version, cluster, "restart", "-m", "fast"],
+        check=True,
+        timeout=120,
+    )
+    restart_ended = time.monotonic() - started
+    output, _ = wrk.communicate(timeout=args.fault_duration + 60)
+    stop.set()
+    for thread in threads:
+        thread.join(timeout=15)
+    fault = parse_wrk(output)
+
+    failures = [p for p in log.probes if p[2] != 200]
+    unclean = [p for p in log.probes if not p[3]]
+    after = [p for p in log.probes if p[0] > restart_ended]
+    first_ok_after = next((p[0] for p in after if p[2] == 200 and p[1] == "/healthz"), None)
+    last_failure = max((p[0] for p in failures), default=None)
+    recovered_in = None if first_ok_after is None else max(0.0, first_ok_after - restart_ended)
+    settled = last_failure is None or (
+        first_ok_after is not None and all(p[2] == 200 for p in after if p[0] > last_failure)
+    )
+
+    # Every complaint: stored whole, or refused with a clear message and nothing stored.
+    emails = [c[1] for c in log.complaints]
+    stored = django_json(
+        env,
+        "from editorial.models import Complaint\n"
+        "from django.db.models import Count\n"
+        f"rows = Complaint.objects.filter(notifier_email__in={emails!r}).annotate(n=Count('items'))\n"
+        "print(json.dumps({c.notifier_email: c.n for c in rows}))",
+    )
+    verdicts = {"stored whole": 0, "refused cleanly": 0, "WRONG": 0}
+    wrong = []
+    for t, email, status, not_saved, body in log.complaints:
+        items = stored.get(email)
+        if status == 302 and items == 1:
+            verdicts["stored whole"] += 1
+        elif status == 503 and not_saved and items is None:
+            verdicts["refused cleanly"] += 1
+        else:
+            verdicts["WRONG"] += 1
+            wrong.append({"t": round(t, 2), "email": email, "status": status, "items": items, "body": body})
+
+    fault_5xx_codes = {code: n for code, n in fault["statuses"].items() if code.startswith("5")}
+    report["fault"] = {
+        "wrk": fault,
+        "restart_began_s": round(restart_began, 2),
+        "restart_ended_s": round(restart_ended, 2),
+        "probe_failures": len(failures),
+        "probe_unclean": len(unclean),
+        "first_failure_s": round(min((p[0] for p in failures), default=0), 2),
+        "last_failure_s": None if last_failure is None else round(last_failure, 2),
+        "recovered_after_restart_s": None if recovered_in is None else round(recovered_in, 2),
+        "settled": settled,
+        "complaints": verdicts,
+        "complaints_wrong": wrong,
+        "5xx_by_code": fault_5xx_codes,
+    }
+    print(
+        f"   restart {restart_began:.1f}–{restart_ended:.1f} s; load: {fault['requests']} requests, "
+        f"{fault['rps']:.0f} req/s, statuses {fault['statuses']}, socket errors {fault['errors']}"
+    )
+    print(
+        f"   probes: {len(log.probes)}, non-200 {len(failures)} (unclean {len(unclean)}), last failure at "
+        f"{last_failure if last_failure is None else round(last_failure, 2)} s, healthy again "
+        f"{recovered_in if recovered_in is None else round(recovered_in, 2)} s after the restart returned"
+    )
+    print(f"   complaints posted: {len(log.complaints)} -> {verdicts}")
+    for item in wrong[:5]:
+        print(f"   WRONG complaint: {item}")
+    ok = True
+    if set(fault_5xx_codes) - {"503"}:
+        print(f"   FAIL: 5xx other than 503 during the outage: {fault_5xx_codes}")
+        ok = False
+    if unclean:
+        print(f"   FAIL: {len(unclean)} probe answers were not a clean 503 page: {unclean[:5]}")
+        ok = False
+    if not settled or recovered_in is None or recovered_in > 15:
+        print("   FAIL: the site did not recover by itself within 15 s")
+        ok = False
+    if verdicts["WRONG"]:
+        print("   FAIL: a complaint was neither stored whole nor refused cleanly")
+        ok = False
+    return ok
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    sys.exit(main())
