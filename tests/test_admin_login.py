@@ -167,6 +167,19 @@ class TestSecondFactor:
         assert sign_in(client, "wang.editor", **bootstrap).status_code == 200  # used up
         assert not is_signed_in(client)
 
+    def test_a_chief_editor_enrols_a_colleague_with_a_qr_code(self, client, editor):
+        """Enrolment happens in the admin: the device page offers a QR code for the authenticator app."""
+        chief = UserFactory(username="chief", is_superuser=True)
+        own = TOTPDevice.objects.create(user=chief, name="chief's phone")
+        assert sign_in(client, "chief", otp_device=own.persistent_id, otp_token=current_code(own)).status_code == 302
+        device = TOTPDevice.objects.create(user=editor, name="phone", confirmed=True)
+        page = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/config/")
+        assert page.status_code == 200
+        qr = client.get(f"/admin/otp_totp/totpdevice/{device.pk}/qrcode/")
+        assert qr.status_code == 200
+        assert qr["Content-Type"].startswith("image/svg+xml")
+        assert b"<svg" in qr.content
+
     def test_wrong_passwords_still_count_towards_the_lockout(self, client, editor, settings):
         for _ in range(settings.AXES_FAILURE_LIMIT):
             sign_in(client, "wang.editor", "guess", otp_token="123456")
