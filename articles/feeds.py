@@ -13,6 +13,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from .models import Article, Initiative
+from .views import get_tag_or_404
 
 FEED_SIZE = 30
 
@@ -114,7 +115,7 @@ class TagRssFeed(LatestRssFeed):
     url_name = "articles:tag-rss"
 
     def get_object(self, request, slug: str) -> Tag:
-        tag = get_object_or_404(Tag, slug=slug)
+        tag = get_tag_or_404(slug)
         # As for the tag page: a tag only drafts carry has no public feed.
         if not Article.objects.published().filter(tags=tag).exists():
             raise Http404("No published article carries this tag.")

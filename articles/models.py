@@ -385,7 +385,8 @@ def fts5_query(q: str) -> str:
     """Translate web-search syntax (words, "a phrase", -word, OR) into a safe SQLite FTS5 expression.
 
     Every term is rebuilt from its word characters and double-quoted, so nothing a reader types can
-    reach FTS5 as syntax. Returns "" when nothing searchable is left.
+    reach FTS5 as syntax. Returns "" when no word is left to look for (only punctuation, or only words to
+    exclude); search() uses that on every database to answer such queries with nothing.
     """
     positives: list[str] = []
     negatives: list[str] = []
@@ -481,8 +482,10 @@ class ArticleQuerySet(PublicContentQuerySet):
         `search_snippet` is plain text (HTML-escaped) with HIGHLIGHT_START/STOP around matched words.
         """
         q = clean_search_query(q)
-        if not is_searchable(q):
-            return self.none()
+        if not fts5_query(q):  # nothing to look for, or only words to exclude: no results, as on the web
+            return self.none().annotate(
+                search_rank=Value(0.0, FloatField()), search_snippet=Value("", models.TextField())
+            )
         vendor = connections[self.db].vendor
         if vendor == "postgresql":
             qs = self._search_postgresql(q)
@@ -524,8 +527,6 @@ class ArticleQuerySet(PublicContentQuerySet):
 
     def _search_sqlite(self, q: str) -> ArticleQuerySet:
         expression = fts5_query(q)
-        if not expression:
-            return self.none()
         # The SQL is constant; the reader's words only ever travel as bound parameters.
         return self.filter(pk__in=RawSQL(_FTS_MATCH_SQL, [expression])).annotate(  # noqa: S611
             search_rank=RawSQL(_FTS_RANK_SQL, [expression], output_field=FloatField()),  # noqa: S611

@@ -338,7 +338,7 @@ class TagView(SubjectListingView):
     template_name = "articles/tag.html"
 
     def get_subject(self):
-        return get_object_or_404(Tag, slug=self.kwargs["slug"])
+        return get_tag_or_404(self.kwargs["slug"])
 
     def filter_articles(self, queryset):
         return queryset.filter(tags=self.subject)
@@ -379,8 +379,8 @@ class SearchView(TemplateView):
             "q": q,
             "too_long": len(raw) > SEARCH_MAX_CHARS,
             "max_chars": SEARCH_MAX_CHARS,
-            "initiative": request.GET.get("initiative", "")[:160],
-            "tag": request.GET.get("tag", "")[:100],
+            "initiative": printable(request.GET.get("initiative", ""))[:160],
+            "tag": printable(request.GET.get("tag", ""))[:100],
             "initiatives": Initiative.objects.all(),
             "tags": Tag.objects.filter(article__in=Article.objects.published())
             .annotate(uses=Count("article"))
@@ -431,6 +431,18 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 
 # --- Helpers ---
+
+
+def get_tag_or_404(slug: str) -> Tag:
+    """The tag with this slug. Tag routes take any text (see urls.py), so refuse what no slug can be."""
+    if slug != printable(slug) or len(slug) > 100:
+        raise Http404("No such tag.")
+    return get_object_or_404(Tag, slug=slug)
+
+
+def printable(value: str) -> str:
+    """A query-string value without control characters (PostgreSQL refuses NUL in text)."""
+    return "".join(ch for ch in value if ch.isprintable()).strip()
 
 
 def absolute_url(path: str) -> str:

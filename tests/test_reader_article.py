@@ -202,3 +202,20 @@ def test_tags_in_any_script_get_working_pages_and_feeds(client):
         feed = feedparser.parse(client.get(url.replace("/tags/", "/feeds/tags/") + "rss/").content)
         assert feed.bozo == 0 and [e.title for e in feed.entries] == [article.title]
     assert client.get("/sitemap-tags.xml").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/tags/%00/",
+        "/tags/%00/rss/",
+        "/feeds/tags/%00/rss/",
+        "/feeds/tags/" + "x" * 5000 + "/atom/",
+        "/tags/" + "港" * 3000 + "/",
+        "/sections/" + "a" * 5000 + "/",
+        "/editors/%E2%80%AE/",
+        "/initiatives/%00/",
+    ],
+)
+def test_hostile_addresses_are_404_never_500(client, url):
+    assert client.get(url).status_code == 404

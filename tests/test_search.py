@@ -139,6 +139,8 @@ def test_more_results_pages_by_rank_without_repeats(client):
         "' OR 1=1 --",
         "<script>alert(1)</script>",
         "港口 建设",
+        "-0",
+        "-harbour",
     ],
 )
 def test_hostile_queries_answer_200_with_a_helpful_message(client, q):
@@ -153,6 +155,8 @@ def test_hostile_queries_answer_200_with_a_helpful_message(client, q):
         assert "Type a word" in html or "nothing to look for" in html
     if len(q) > 256:
         assert "used only its first 256 characters" in html
+    if q.startswith("-") and re.search(r"\w", q):
+        assert "No articles match" in html  # only exclusions: nothing, not everything
 
 
 def test_a_bad_results_cursor_is_a_clear_400(client):
