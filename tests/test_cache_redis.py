@@ -132,7 +132,7 @@ def test_the_suites_cache_rate_limit_and_invalidation_tests_pass_on_redis():
             "-m",
             "not browser",
             "-k",
-            "cache or rate or invalidat or healthz or conditional or etag",
+            "cache or rate or invalidat or healthz or conditional or etag or too_many or limit or abuse",
             "--ignore",
             str(Path(__file__)),
             "--ignore",
