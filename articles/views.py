@@ -66,8 +66,9 @@ def public_page(view):
         if response is None:
             response = view(request, *args, **kwargs)
         if response.status_code in (200, 304) and request.method in ("GET", "HEAD"):
-            response.headers.setdefault("ETag", etag)
-            response.headers.setdefault("Last-Modified", http_date(last_modified))
+            # Ours replace any the view set (feeds set their newest item's date): they are what we compare.
+            response.headers["ETag"] = etag
+            response.headers["Last-Modified"] = http_date(last_modified)
         patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
         patch_vary_headers(response, [FRAGMENT_HEADER])
         return response

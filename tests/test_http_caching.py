@@ -189,3 +189,8 @@ def test_pages_still_answer_when_the_cache_is_down(client, article, monkeypatch)
     article.title = "Saved while the cache is down"
     article.save()
     assert "Saved while the cache is down" in client.get(article.get_absolute_url()).content.decode()
+
+
+def test_a_feed_revalidates_by_date_too(client, article):
+    response = client.get("/feeds/rss/")
+    assert client.get("/feeds/rss/", headers={"If-Modified-Since": response["Last-Modified"]}).status_code == 304
