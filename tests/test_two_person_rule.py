@@ -189,3 +189,26 @@ def test_a_reviewer_fixing_approved_copy_keeps_it_approved(newsroom, client):
     client.post(change_url(article), form_data(article, dek="A tighter standfirst."))
     article.refresh_from_db()
     assert article.status == S.APPROVED and article.dek == "A tighter standfirst."
+
+
+def test_a_chief_editor_overrides_from_the_admin_with_a_reason(client, newsroom):
+    article = make_article(newsroom, S.DRAFT, editor=newsroom.chief.editor)
+    client.force_login(newsroom.chief.user)
+    url = reverse("admin:articles_article_workflow", args=[article.pk])
+    refused = client.post(url, {"transition": "override_publish", "version": article.version, "note": ""}, follow=True)
+    assert any("note" in str(m) for m in refused.context["messages"])
+    at = (timezone.localtime(timezone.now()) + datetime.timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    response = client.post(
+        url,
+        {
+            "transition": "override_publish",
+            "version": article.version,
+            "note": "Embargo lifts on Thursday.",
+            "override_when": "at",
+            "publish_at": at,
+        },
+        follow=True,
+    )
+    assert any("Recorded as a chief editor's override" in str(m) for m in response.context["messages"])
+    article.refresh_from_db()
+    assert article.status == S.SCHEDULED
