@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from articles.models import unique_slug
+from articles.models import content_changed, unique_slug
 
 
 class EditorQuerySet(models.QuerySet):
@@ -49,3 +49,9 @@ class Editor(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.display_name, max_length=120)
         super().save(*args, **kwargs)
+        content_changed()  # the name is on every credit line: cached pages must be revalidated
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        content_changed()
+        return result
