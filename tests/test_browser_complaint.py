@@ -6,11 +6,22 @@ import re
 from urllib.parse import urlsplit
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 
 from editorial.models import Complaint, OutboundMessage
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test that ran before flushed the tables, content types included, and they were made
+    again with new ids; the process-wide ContentType cache would still hand out the old ones (the audit
+    trail's foreign key then fails on PostgreSQL)."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
 
 
 def serious_violations(page) -> list[str]:

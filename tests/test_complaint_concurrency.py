@@ -4,6 +4,7 @@ right. PostgreSQL only (SQLite serialises writers anyway)."""
 import threading
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
 from editorial.complaints import ComplaintError
@@ -14,6 +15,16 @@ from tests.factories import ArticleFactory
 from tests.test_complaint_models import file_complaint
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """A transactional test that ran before flushed the tables, content types included, and they were made
+    again with new ids; the process-wide ContentType cache would still hand out the old ones (the audit
+    trail's foreign key then fails on PostgreSQL)."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
 
 
 def at_once(*actions):
