@@ -193,6 +193,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.pages.login_locked_out"
 AXES_CLIENT_IP_CALLABLE = "config.auth.client_ip"
+# No start-up banner on every manage.py command; failures and lockouts are still logged as warnings.
+AXES_VERBOSE = False
 # How many reverse proxies (nginx, a load balancer) stand before gunicorn and append to X-Forwarded-For.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 # Staff must confirm sign-in with a TOTP code; on by default in production, off for `make run`.
