@@ -315,3 +315,20 @@ def test_complaint_emails_carry_hostile_fields_inertly(hostile_complaint, mailou
         for content, mimetype in getattr(message, "alternatives", []):
             if mimetype == "text/html":
                 assert_inert(content, f"email {message.subject}")
+
+
+# -- tracking tokens ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_tracking_token_of_one_complaint_never_opens_another(client):
+    helpers = pytest.importorskip("tests.test_complaint_models", reason="the complaint intake is not built yet")
+    first, first_token = helpers.received_complaint(ArticleFactory(), notifier_email="first@lens.test")
+    second, second_token = helpers.received_complaint(ArticleFactory(), notifier_email="second@lens.test")
+    assert client.get(f"{first.get_absolute_url()}?token={first_token}").status_code == 200
+    assert client.get(f"{first.get_absolute_url()}?token={second_token}").status_code == 404
+    assert client.get(f"{second.get_absolute_url()}?token={first_token}").status_code == 404
+    withdraw = client.post(f"{first.get_absolute_url()}withdraw/", {"confirm": "on", "token": second_token})
+    assert withdraw.status_code == 404
+    first.refresh_from_db()
+    assert first.status != "withdrawn"
