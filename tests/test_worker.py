@@ -213,6 +213,33 @@ def test_a_rendition_task_runs_in_a_real_worker_process(worker_env, tmp_path):
     assert all(Path(f).is_file() and Path(f).stat().st_size > 0 for f in made["files"])
 
 
+def test_stored_emails_and_expiries_are_sent_and_run_by_the_worker(worker_env):
+    django(
+        worker_env,
+        "from editorial.models import OutboundMessage\n"
+        "from editorial.tasks import expire_unverified_complaints, send_outbound_message\n"
+        "m = OutboundMessage.objects.create(to='notifier@lens.test', subject='Your complaint CN-2026-000042',"
+        " body='We received it.', kind='acknowledgement')\n"
+        "send_outbound_message.enqueue(m.pk)\n"
+        "expire_unverified_complaints.enqueue()\n"
+        "print(json.dumps(m.status))",
+    )
+
+    result = run_worker_batch(worker_env)
+
+    assert "Your complaint CN-2026-000042" in result.stdout  # the console mail backend printed it
+    state = django(
+        worker_env,
+        "from editorial.models import OutboundMessage\n"
+        "from django_tasks_db.models import DBTaskResult\n"
+        "m = OutboundMessage.objects.get()\n"
+        "tasks = sorted((r.task_path.rsplit('.', 1)[1], r.status) for r in DBTaskResult.objects.all())\n"
+        "print(json.dumps({'status': m.status, 'sent_at': bool(m.sent_at), 'tasks': tasks}))",
+    )
+    assert state["status"] == "sent" and state["sent_at"]
+    assert state["tasks"] == [["expire_unverified_complaints", "SUCCESSFUL"], ["send_outbound_message", "SUCCESSFUL"]]
+
+
 def test_killing_the_worker_mid_task_loses_nothing(worker_env, tmp_path):
     marker = tmp_path / "kill.txt"
     task_id = enqueue_note(worker_env, marker, first_attempt_seconds=120)
