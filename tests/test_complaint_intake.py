@@ -193,3 +193,8 @@ def test_the_items_of_a_complaint_keep_their_order(client):
     client.post(FORM_URL, form_data("\n".join(article_url(a) for a in reversed(articles))))
     items = ComplaintItem.objects.order_by("position")
     assert [item.article for item in items] == list(reversed(articles))
+
+
+def test_the_check_your_email_page_reads_nothing_from_the_database(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(2):
+        assert client.get("/copyright/notices/new/sent/").status_code == 200

@@ -257,3 +257,16 @@ def test_the_tracking_page_costs_the_same_queries_with_one_or_twenty_items(clien
     with django_assert_max_num_queries(counts[1]):
         client.get(tracking(big, big_token))
     assert counts[1] <= 8
+
+
+def test_the_confirmation_link_costs_the_same_queries_with_one_or_twenty_items(client):
+    received_complaint(notifier_email="first@lens.test")  # the year's first reference also makes its counter
+    small = file_complaint(ArticleFactory())
+    big = file_complaint(*[ArticleFactory() for _ in range(20)], notifier_email="big@lens.test")
+    counts = []
+    for complaint in (small, big):
+        link = path_of(link_from_outbox("complaint_verification", complaint))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(link).status_code == 302
+        counts.append(len(captured))
+    assert counts[0] == counts[1]

@@ -95,3 +95,11 @@ def test_hostile_input_gets_a_form_or_a_clear_refusal_never_an_error(client, fie
     for stored in ContactInquiry.objects.all():
         assert "\x00" not in stored.message and stored.email
     ContactInquiry.objects.all().delete()
+
+
+def test_the_contact_pages_read_nothing_from_the_database(client, django_assert_max_num_queries):
+    # The shared layout may read a little; the contact form and its thank-you page nothing.
+    with django_assert_max_num_queries(2):
+        assert client.get("/contact/").status_code == 200
+    with django_assert_max_num_queries(2):
+        assert client.get("/contact/sent/").status_code == 200
