@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 
@@ -33,6 +33,7 @@ register_converter(ReferenceConverter, "reference")
 register_converter(TokenConverter, "token")
 
 urlpatterns = [
+    path("copyright/transparency/", include("editorial.transparency_urls")),
     path("healthz", views.healthz, name="healthz"),
     path("copyright/", views.copyright_policy, name="copyright_policy"),
     path("copyright/notices/new/", views.complaint_new, name="complaint_new"),
