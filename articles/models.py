@@ -26,7 +26,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
+from . import cache as page_cache
 from . import images as image_processing
 from .richtext import INLINE_IMAGE_RE, sanitise_body
 
@@ -83,6 +85,29 @@ def content_state() -> ContentState:
 
 
 def content_changed() -> None:
+    """Something any page may show changed (a section, an initiative, an editor, an image...).
+
+    Every public page gets a new ETag and every page in the page cache is retired (articles/cache.py).
+    """
+    _forget_content_state()
+    page_cache.changed(page_cache.SITE)
+
+
+def article_changed(pk: int, *, listed: bool = True, arrived: bool = False) -> None:
+    """The article `pk` changed: its page and the pages recommending it are retired from the page cache;
+    with `listed` (it is, was or is about to be live) every listing too, and with `arrived` (it has just
+    become recommendable) every article page. Every ETag changes.
+    """
+    _forget_content_state()
+    names = [page_cache.article(pk)]
+    if listed or arrived:
+        names.append(page_cache.LISTINGS)
+    if arrived:
+        names.append(page_cache.ARRIVALS)
+    page_cache.changed(*names)
+
+
+def _forget_content_state() -> None:
     """Forget the content state, so every public page gets a new ETag.
 
     Called now and again after the transaction commits: a page rendered in between (from data not yet
@@ -125,16 +150,21 @@ class PublicContentQuerySet(models.QuerySet):
 
 
 class PublicContent:
-    """Mixin for models readers see: saving or deleting one changes the site's content state."""
+    """Mixin for models readers see: saving or deleting one changes what the site shows (`reader_change`)."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        content_changed()
+        self.reader_change()
 
     def delete(self, *args, **kwargs):
+        pk = self.pk
         result = super().delete(*args, **kwargs)
-        content_changed()
+        self.reader_change(pk)
         return result
+
+    def reader_change(self, pk: int | None = None) -> None:
+        """What readers may see changed because of this object: by default, anything anywhere."""
+        content_changed()
 
 
 class Section(PublicContent, models.Model):
@@ -729,12 +759,33 @@ class Article(PublicContent, models.Model):
                 {"responsible_editor": "The responsible editor must be a different person from the editor."}
             )
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # Whether readers could see it (or it was scheduled) as loaded: saving it then changes every listing.
+        status = article.__dict__.get("status")
+        article._listed_as_loaded = None if status is None else status in cls.LIVE_STATUSES
+        return article
+
     def save(self, *args, **kwargs):
         if not self.slug:
             self.slug = unique_slug(self, self.title, max_length=250)
         self.body = sanitise_body(self.body)
         super().save(*args, **kwargs)
         self.inline_images.set(self.inline_image_ids())
+
+    def reader_change(self, pk: int | None = None) -> None:
+        """Retire the pages that show this article (articles/cache.py).
+
+        Listings only when it is, was or is about to be live: a draft's edits show nowhere. Every article
+        page when it has just gone (or is about to go) live: it may join any recommendation pool. An
+        instance whose earlier status is unknown (made in memory, or loaded without its status) counts as
+        listed.
+        """
+        was = getattr(self, "_listed_as_loaded", None)
+        now = self.status in self.LIVE_STATUSES and pk is None  # `pk` is given once it has been deleted
+        article_changed(pk or self.pk, listed=was is None or was or now, arrived=now and not was)
+        self._listed_as_loaded = now
 
     def inline_image_ids(self) -> list[int]:
         return [int(n) for n in INLINE_IMAGE_RE.findall(self.body)]
@@ -777,7 +828,39 @@ class Correction(PublicContent, models.Model):
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#correction-{self.pk}"
 
+    def reader_change(self, pk: int | None = None) -> None:
+        # A correction shows on its article's page only.
+        article_changed(self.article_id, listed=False)
+
 
 def private_storage():
     """Storage for files that must never have a public URL (evidence, withheld images)."""
     return storages["private"]
+
+
+# --- Changes made without a save of ours ---
+# Tags and initiatives can be added to a saved article, and tags renamed in taggit's own admin; no model of
+# ours is saved then, so these receivers retire the cached pages and ETags that show them. They carry no
+# domain logic (STYLE.md 6): they only say that what readers see has changed.
+
+
+def _relations_changed(sender, instance, action, pk_set=None, **kwargs):
+    if action not in ("post_add", "post_remove", "post_clear") or (action != "post_clear" and not pk_set):
+        return
+    if isinstance(instance, Article):
+        status = instance.__dict__.get("status")
+        live = status is None or status in Article.LIVE_STATUSES
+        # A new tag or initiative may bring it into other articles' recommendations.
+        article_changed(instance.pk, listed=live, arrived=live and action == "post_add")
+    else:  # from the other side (an initiative's or a tag's articles): which articles is not worth working out
+        content_changed()
+
+
+def _tag_changed(sender, **kwargs):
+    content_changed()
+
+
+models.signals.m2m_changed.connect(_relations_changed, sender=Article.initiatives.through)
+models.signals.m2m_changed.connect(_relations_changed, sender=Article.tags.through)
+models.signals.post_save.connect(_tag_changed, sender=Tag)
+models.signals.post_delete.connect(_tag_changed, sender=Tag)

@@ -24,6 +24,7 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
+from . import cache as page_cache
 from .models import (
     SEARCH_MAX_CHARS,
     Article,
@@ -76,7 +77,26 @@ def public_page(view):
     return wrapped
 
 
-public = method_decorator(public_page, name="dispatch")
+def reader_view(view=None, *, params=(), listing: bool = True):
+    """A public view (`public_page`) served from the page cache to anonymous readers (articles/cache.py).
+
+    `params`: the query parameters the view reads. `listing`: the page lists articles; an article page
+    (listing=False) records the articles it shows itself.
+    """
+
+    def decorator(view):
+        return page_cache.cached_page(public_page(view), params=params, listing=listing)
+
+    return decorator(view) if view is not None else decorator
+
+
+def reader_page(*, params=(), listing: bool = True):
+    """`reader_view` for a class-based view."""
+    return method_decorator(reader_view(params=params, listing=listing), name="dispatch")
+
+
+# The query parameters of keyset-paginated listings.
+KEYSET_PARAMS = ("before", "after")
 
 
 # --- Keyset pagination (docs/decisions-reader.md: "Pagination") ---
@@ -161,7 +181,7 @@ class KeysetListMixin:
 # --- Pages ---
 
 
-@public
+@reader_page()
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
@@ -180,7 +200,7 @@ class HomeView(TemplateView):
         )
 
 
-@public
+@reader_page(params=KEYSET_PARAMS)
 class ArchiveView(KeysetListMixin, ListView):
     template_name = "articles/archive.html"
     context_object_name = "articles"
@@ -213,7 +233,7 @@ def recommendation_page(request: HttpRequest) -> int:
         return 1
 
 
-@public
+@reader_page(listing=False)
 class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -221,6 +241,7 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         recommendations = Recommendations(article, page=1)
+        page_cache.shows_articles(self.request, [article, *recommendations.pool])
         # One query for the renditions of every picture on the page: hero, inline and recommended.
         pictures = [article.hero_image, *article.inline_images.all(), *recommendations.pictures]
         prefetch_related_objects([p for p in pictures if p is not None], "renditions")
@@ -235,9 +256,9 @@ class Recommendations:
     """One set of "Recommended reading" for an article, and the link to the next set."""
 
     def __init__(self, article: Article, *, page: int):
-        pool = Article.objects.recommended_for(article)
+        self.pool = Article.objects.recommended_for(article)
         self.article = article
-        self.items, self.next_page, self.set_count = recommendation_set(pool, page, RECOMMENDATION_SET_SIZE)
+        self.items, self.next_page, self.set_count = recommendation_set(self.pool, page, RECOMMENDATION_SET_SIZE)
         self.page = page
 
     @property
@@ -249,7 +270,7 @@ class Recommendations:
         return self.set_count > 1
 
 
-@public
+@reader_page(params=("page",), listing=False)
 class RecommendedView(ArticleQuerysetMixin, DetailView):
     """The "Change it" set: a page of its own without JavaScript, the block alone when fetched by script."""
 
@@ -266,11 +287,12 @@ class RecommendedView(ArticleQuerysetMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         recommendations = Recommendations(self.object, page=recommendation_page(self.request))
+        page_cache.shows_articles(self.request, [self.object, *recommendations.pool])
         prefetch_related_objects(recommendations.pictures, "renditions")
         return super().get_context_data(recommendations=recommendations, **kwargs)
 
 
-@public
+@reader_page()
 class InitiativeIndexView(ListView):
     template_name = "articles/initiative_index.html"
     context_object_name = "initiatives"
@@ -281,7 +303,7 @@ class InitiativeIndexView(ListView):
         )
 
 
-@public
+@reader_page(params=KEYSET_PARAMS)
 class InitiativeDetailView(KeysetListMixin, ListView):
     template_name = "articles/initiative_detail.html"
     context_object_name = "articles"
@@ -323,7 +345,7 @@ class SubjectListingView(KeysetListMixin, ListView):
         return super().get_context_data(subject=self.subject, **kwargs)
 
 
-@public
+@reader_page(params=KEYSET_PARAMS)
 class SectionView(SubjectListingView):
     template_name = "articles/section.html"
 
@@ -334,7 +356,7 @@ class SectionView(SubjectListingView):
         return queryset.filter(section=self.subject)
 
 
-@public
+@reader_page(params=KEYSET_PARAMS)
 class TagView(SubjectListingView):
     template_name = "articles/tag.html"
 
@@ -352,7 +374,7 @@ class TagView(SubjectListingView):
         return context
 
 
-@public
+@reader_page(params=KEYSET_PARAMS)
 class EditorView(SubjectListingView):
     template_name = "articles/editor.html"
 
@@ -369,7 +391,7 @@ class EditorView(SubjectListingView):
 _RANK_CURSOR_RE = re.compile(r"^(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)_(\d{1,18})$")
 
 
-@public
+@reader_page(params=("q", "initiative", "tag", "after"))
 class SearchView(TemplateView):
     template_name = "articles/search.html"
 
@@ -415,7 +437,7 @@ class SearchView(TemplateView):
 # --- Crawlers ---
 
 
-@public_page
+@reader_view
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = [
         "User-agent: *",
