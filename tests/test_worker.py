@@ -84,10 +84,15 @@ def _base_env(tmp_path: Path, database_url: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def worker_env(request, tmp_path, migrated_sqlite) -> dict[str, str]:
+def worker_env(transactional_db, tmp_path, migrated_sqlite) -> dict[str, str]:
+    """Environment for subprocesses sharing a database with the worker.
+
+    `transactional_db` is asked for by name (not looked up at run time) so that pytest-django creates the
+    test database and commits rows: without it the subprocesses would be pointed at the real database.
+    """
     if connection.vendor == "postgresql":
-        request.getfixturevalue("transactional_db")  # committed rows, visible to the worker
         db = connection.settings_dict
+        assert db["NAME"].startswith("test_"), f"refusing to run workers against {db['NAME']}"
         auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
         url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
     else:
