@@ -91,6 +91,10 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _local_time(moment) -> str | None:
+    return timezone.localtime(moment).isoformat() if moment else None
+
+
 def _local_date(moment) -> str | None:
     return timezone.localdate(moment).isoformat() if moment else None
 
@@ -213,9 +217,9 @@ def lumen_record(complaint: Complaint) -> dict:
             "type": "Dmca" if complaint.regime == Complaint.Regime.US else "International",
             "title": f"Copyright complaint {complaint.reference} to {settings.SITE_NAME}",
             "body": complaint.explanation,
-            "date_sent": complaint.created_at.isoformat(),
-            "date_received": complaint.received_at.isoformat() if complaint.received_at else None,
-            "date_decided": complaint.decided_at.isoformat(),
+            "date_sent": _local_time(complaint.created_at),
+            "date_received": _local_time(complaint.received_at),
+            "date_decided": _local_time(complaint.decided_at),
             "topics": ["Copyright"],
             "sender_name": sender,
             "principal_name": principal or sender,
@@ -236,8 +240,8 @@ def lumen_record(complaint: Complaint) -> dict:
                             "measures": [
                                 {
                                     "kind": m.kind,
-                                    "applied_at": m.applied_at.isoformat(),
-                                    "reversed_at": m.reversed_at.isoformat() if m.reversed_at else None,
+                                    "applied_at": _local_time(m.applied_at),
+                                    "reversed_at": _local_time(m.reversed_at),
                                 }
                                 for m in sorted(item.measures.all(), key=lambda m: (m.applied_at, m.pk))
                             ],
