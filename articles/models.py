@@ -722,6 +722,15 @@ class Article(PublicContent, models.Model):
     featured = models.BooleanField(default=False, help_text="Show on the home page's lead slot.")
     # Optimistic locking: each save increments it, and a form holding an older number is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by a copyright measure (editorial) while the article is withheld, like Image.removed_at: its address
+    # then answers 451 with this text instead of the article (RFC 7725).
+    withheld_at = models.DateTimeField(null=True, blank=True, editable=False)
+    withheld_note = models.TextField(
+        blank=True,
+        editable=False,
+        help_text="Shown at the article's address while it is withheld: what was done, when, on what kind of "
+        "complaint, that it is not a finding of infringement, and how to counter-notify.",
+    )
 
     objects = ArticleQuerySet.as_manager()
 

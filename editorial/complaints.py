@@ -26,6 +26,7 @@ from django.conf import settings
 from django.db import models
 from django.http.request import split_domain_port, validate_host
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, Image, Rendition
@@ -57,6 +58,14 @@ class DuplicateComplaintError(ComplaintError):
 
 class VerificationExpiredError(ComplaintError):
     pass
+
+
+class AlreadyDecidedError(ComplaintStateError):
+    """Someone else decided (or moved) the complaint first: the second decision changes nothing."""
+
+
+class ComplaintPermissionError(ComplaintError):
+    """The person may not make this move (not an officer, or the officer who made the decision appealed)."""
 
 
 # --- the states and the one table of moves ------------------------------------------------------------------
@@ -106,7 +115,15 @@ _DECIDED = {
 _WITHDRAW = move("withdraw", NOTIFIER, public="You withdrew the complaint.")
 _MISUSE = move("close_as_misuse", OFFICER, public="We closed the complaint as a misuse of the procedure.")
 _APPEAL = move("appeal", NOTIFIER, AFFECTED_PARTY, public="An appeal was lodged; another officer will review it.")
+# Closed by an officer, or by the timer once the appeal window has passed with nothing left to do.
 _CLOSE = move("close", OFFICER, SYSTEM, public="The complaint is closed.")
+_COUNTER_NOTICE = move(
+    "receive_counter_notice", AFFECTED_PARTY, public="The other side sent a counter-notice; we forwarded it to you."
+)
+_RESTORE = move("restore", SYSTEM, OFFICER, public="The content was restored after a valid counter-notice.")
+_COURT_ACTION = move(
+    "report_court_action", NOTIFIER, OFFICER, public="A court action was reported; the content stays down."
+)
 
 # state -> {next state: the move}. Terminal states map to {}.
 TRANSITIONS: dict[str, dict[str, Move]] = {
@@ -142,16 +159,12 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
         S.CLOSED_MISUSE: _MISUSE,
     },
     S.UPHELD: {
-        S.COUNTER_NOTICE: move(
-            "receive_counter_notice", AFFECTED_PARTY, public="The other side sent a counter-notice; we forwarded it."
-        ),
+        S.COUNTER_NOTICE: _COUNTER_NOTICE,
         S.APPEALED: _APPEAL,
         S.CLOSED: _CLOSE,
     },
     S.PARTLY_UPHELD: {
-        S.COUNTER_NOTICE: move(
-            "receive_counter_notice", AFFECTED_PARTY, public="The other side sent a counter-notice; we forwarded it."
-        ),
+        S.COUNTER_NOTICE: _COUNTER_NOTICE,
         S.APPEALED: _APPEAL,
         S.CLOSED: _CLOSE,
     },
@@ -161,15 +174,17 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
         S.CLOSED: _CLOSE,
     },
     S.COUNTER_NOTICE: {
-        # US: a valid counter-notice starts the 10-14 business-day clock.
+        # An officer confirms the counter-notice is valid; the restore date set on receipt stands.
         S.RESTORE_PENDING: move(
             "accept_counter_notice",
             OFFICER,
             public="The counter-notice is valid; the content will be restored "
             "unless you tell us you have started a court action.",
         ),
-        # PRC: a valid counter-notice restores at once.
-        S.RESTORED: move("restore", OFFICER, public="The content was restored after a valid counter-notice."),
+        # PRC: a valid counter-notice restores at once. Elsewhere the timer restores on the date set on
+        # receipt, even if no officer has looked at it by then (the law's clock runs from receipt).
+        S.RESTORED: _RESTORE,
+        S.LITIGATION_HOLD: _COURT_ACTION,
         # An invalid counter-notice leaves the decision as it was.
         S.UPHELD: move(
             "refuse_counter_notice", OFFICER, public="The counter-notice was not valid; the decision stands."
@@ -179,10 +194,8 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
         ),
     },
     S.RESTORE_PENDING: {
-        S.RESTORED: move("restore", SYSTEM, OFFICER, public="The content was restored after a valid counter-notice."),
-        S.LITIGATION_HOLD: move(
-            "report_court_action", NOTIFIER, OFFICER, public="A court action was reported; the content stays down."
-        ),
+        S.RESTORED: _RESTORE,
+        S.LITIGATION_HOLD: _COURT_ACTION,
     },
     S.LITIGATION_HOLD: {
         S.RESTORED: move("restore", OFFICER, public="The content was restored."),
@@ -190,7 +203,7 @@ TRANSITIONS: dict[str, dict[str, Move]] = {
     },
     S.RESTORED: {S.CLOSED: _CLOSE},
     S.APPEALED: {
-        # Decided by an officer other than the one who made the first decision (Appeal's check constraint).
+        # Decided by an officer other than the one who made the decision appealed (Appeal's check constraint).
         S.UPHELD: move("decide_appeal", OFFICER, public="The appeal was decided: the complaint is upheld."),
         S.PARTLY_UPHELD: move("decide_appeal", OFFICER, public="The appeal was decided: upheld in part."),
         S.REJECTED: move("decide_appeal", OFFICER, public="The appeal was decided: the complaint is rejected."),
@@ -204,6 +217,8 @@ TERMINAL_STATES = frozenset(state for state, moves in TRANSITIONS.items() if not
 # Before a decision: the notifier may still add information or withdraw.
 UNDECIDED_STATES = frozenset({S.RECEIVED, S.NEEDS_INFO, S.IN_REVIEW})
 DECIDED_STATES = frozenset({S.UPHELD, S.PARTLY_UPHELD, S.REJECTED})
+# After a counter-notice, before the content is back (or held for a court).
+RESTORING_STATES = frozenset({S.COUNTER_NOTICE, S.RESTORE_PENDING})
 
 # Events that are not moves but belong in the notifier's history.
 PUBLIC_EVENTS = {
@@ -244,14 +259,83 @@ def new_token() -> str:
 
 
 def business_days_after(start, days: int):
-    """`start` moved forward by `days` working days (Monday to Friday), keeping its time of day."""
-    current = start
+    """`start` moved forward by `days` working days (Monday to Friday in the site's time zone), keeping its
+    time of day. Public holidays are not counted out (docs/decisions-complaints.md)."""
+    current = timezone.localtime(start) if timezone.is_aware(start) else start
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
         if current.weekday() < 5:
             remaining -= 1
     return current
+
+
+# --- deadlines per regime (DESIGN.md section 5, "Deadlines") -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadlines:
+    """The clocks of one regime, in business days. `restore_days` None: restore at once on a valid
+    counter-notice (PRC), and the notifier may not complain again about the same work."""
+
+    decision_days: int
+    reply_days: int
+    appeal_decision_days: int
+    restore_days: int | None
+    bars_renotice: bool = False
+
+
+def deadlines(regime: str) -> Deadlines:
+    """The deadlines that apply under `regime` (a `Complaint.Regime` value), from the settings."""
+    decision = getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS", 1)
+    decision = getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS_BY_REGIME", {}).get(regime, decision)
+    reply = getattr(settings, "COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS", 5)
+    appeal = getattr(settings, "COMPLAINT_APPEAL_DECISION_BUSINESS_DAYS", 5)
+    if regime == "prc":
+        return Deadlines(decision, reply, appeal, restore_days=None, bars_renotice=True)
+    if regime == "us":
+        # 17 U.S.C. § 512(g)(2)(C): not less than 10, nor more than 14, business days after receipt.
+        restore = min(max(getattr(settings, "COMPLAINT_US_RESTORE_BUSINESS_DAYS", 10), 10), 14)
+    else:
+        # No statutory clock: our policy gives the notifier the same time as in the United States.
+        restore = getattr(settings, "COMPLAINT_RESTORE_BUSINESS_DAYS", 10)
+    return Deadlines(decision, reply, appeal, restore_days=restore)
+
+
+def due_label(due, now=None) -> str:
+    """A deadline as the officers' queue shows it: "due in 5 h", "due in 2 d", "overdue by 3 h"."""
+    if due is None:
+        return ""
+    now = now or timezone.now()
+    seconds = (due - now).total_seconds()
+    amount = abs(seconds)
+    if amount < 3600:
+        size = f"{max(1, round(amount / 60))} min"
+    elif amount < 48 * 3600:
+        size = f"{round(amount / 3600)} h"
+    else:
+        size = f"{round(amount / 86400)} d"
+    return f"due in {size}" if seconds >= 0 else f"overdue by {size}"
+
+
+# --- who is an officer --------------------------------------------------------------------------------------
+
+DECIDE_PERMISSION = "editorial.decide_complaint"
+
+
+def is_officer(user) -> bool:
+    """Whether `user` may make the officers' moves (a copyright officer, or a superuser)."""
+    return bool(
+        user is not None
+        and getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.has_perm(DECIDE_PERMISSION)
+    )
+
+
+def require_officer(user, what: str = "work complaints") -> None:
+    if not is_officer(user):
+        raise ComplaintPermissionError(f"Only a copyright officer may {what}.")
 
 
 PUBLIC_STATUS = {

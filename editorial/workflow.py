@@ -359,7 +359,15 @@ def _past(t: Transition) -> str:
 def _copy_state(source: Article, target: Article) -> None:
     if source is target:
         return
-    for name in ("status", "published_at", "first_published_at", "updated_at", "version"):
+    for name in (
+        "status",
+        "published_at",
+        "first_published_at",
+        "updated_at",
+        "version",
+        "withheld_at",
+        "withheld_note",
+    ):
         setattr(target, name, getattr(source, name))
 
 
@@ -494,19 +502,30 @@ def override_publish(
     )
 
 
-def withhold(article: Article, *, by, note: str, details: dict | None = None) -> Article:
+def withhold(article: Article, *, by, note: str, details: dict | None = None, public_note: str = "") -> Article:
     """Copyright measure: withhold the article (its page answers 451; it leaves every listing).
 
     `by` may be None when the system acts on a recorded decision (e.g. a timer). `details` should name the
-    complaint. The state it leaves is recorded so that `restore` returns it exactly there.
+    complaint. `public_note` is what readers see at the article's address instead (RFC 7725's explanation).
+    The state it leaves is recorded so that `restore` returns it exactly there.
     """
-    return _move(article, "withhold", by=by, note=note, details=details, system_allowed=True)
+
+    def change(a: Article) -> None:
+        a.withheld_at = timezone.now()
+        a.withheld_note = public_note.strip()
+
+    return _move(article, "withhold", by=by, note=note, details=details, system_allowed=True, change=change)
 
 
 def restore(article: Article, *, by, note: str, details: dict | None = None) -> Article:
     """Undo `withhold`: the article goes back to the state it was withheld from, with its dates unchanged."""
     last = AuditEvent.objects.for_object(article).filter(action="article.withhold").first()
     back_to = last.from_state if last and last.from_state in S.values and last.from_state != S.WITHHELD else None
+
+    def change(a: Article) -> None:
+        a.withheld_at = None
+        a.withheld_note = ""
+
     return _move(
         article,
         "restore",
@@ -515,6 +534,7 @@ def restore(article: Article, *, by, note: str, details: dict | None = None) -> 
         target=back_to or S.UNPUBLISHED,
         details=details,
         system_allowed=True,
+        change=change,
     )
 
 

@@ -2,18 +2,14 @@
 
 from .audit import AuditEvent, OutboundMessage
 from .complaints import (
-    AffectedParty,
-    Appeal,
     Complaint,
     ComplaintItem,
     ComplaintReferenceCounter,
     ComplaintReply,
     ContactInquiry,
-    CounterNotice,
     Evidence,
-    Measure,
-    NotifierSanction,
 )
+from .measures import AffectedParty, Appeal, CounterNotice, Measure, NotifierSanction
 from .people import Editor
 from .revisions import ArticleRevision
 

@@ -5,9 +5,11 @@ may move to, and who may make each move. Each move is a named method on `Complai
 checks the table, changes the state, writes an `AuditEvent` and queues its mail after commit. Nobody
 assigns `status` by hand.
 
-Part 1 (issue 5) implements the intake moves: verify, expire, withdraw, request information and the
-notifier's reply. The decision, measure, counter-notice and appeal models are here too so that part 2 adds
-transitions and screens, not tables.
+The moves that touch only the complaint are methods here (verify, expire, withdraw, request information,
+the notifier's reply, assign, review, close, appeal, court action, counter-notice checks). Those that also
+act on articles and images (decide, apply and reverse measures, receive a counter-notice, restore, decide an
+appeal) are functions in `editorial.services`. Measures, affected parties, counter-notices, appeals and
+sanctions are in `editorial.models.measures`.
 """
 
 from __future__ import annotations
@@ -18,17 +20,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import IntegrityError, models, transaction
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import private_storage
 from editorial.complaints import (
     AFFECTED_PARTY,
+    DECIDED_STATES,
     NOTIFIER,
     OFFICER,
     PUBLIC_EVENTS,
     PUBLIC_STATUS,
+    RESTORING_STATES,
     SYSTEM,
     TERMINAL_STATES,
     UNDECIDED_STATES,
@@ -41,12 +45,15 @@ from editorial.complaints import (
     VerificationExpiredError,
     allowed_move,
     business_days_after,
+    deadlines,
     hash_token,
     new_token,
+    require_officer,
 )
 from editorial.complaints import ComplaintStatus as S
 
 from .audit import AuditEvent
+from .measures import AffectedParty, Appeal, NotifierSanction
 
 # --- the complaint --------------------------------------------------------------------------------------------
 
@@ -58,6 +65,73 @@ class ComplaintQuerySet(models.QuerySet):
     def in_queue(self) -> ComplaintQuerySet:
         """Complaints the officers work: confirmed and not finished."""
         return self.exclude(status__in=TERMINAL_STATES | {S.UNVERIFIED})
+
+    def with_deadline(self, now=None) -> ComplaintQuerySet:
+        """Annotate `deadline`, the next date someone must act by, and `overdue`.
+
+        Before a decision (and during an appeal): the officers' decision. While information is requested:
+        the notifier's reply. After a counter-notice: the restoration. Otherwise none.
+        """
+        now = now or timezone.now()
+        deadline = Case(
+            When(status__in=[S.RECEIVED, S.IN_REVIEW, S.APPEALED], then=F("decision_due_at")),
+            When(status=S.NEEDS_INFO, then=F("reply_due_at")),
+            When(status__in=list(RESTORING_STATES), then=F("restore_due_at")),
+            default=None,
+            output_field=models.DateTimeField(),
+        )
+        return self.annotate(deadline=deadline).annotate(
+            overdue=Case(When(deadline__lt=now, then=True), default=False, output_field=models.BooleanField())
+        )
+
+    def queue_order(self, now=None) -> ComplaintQuerySet:
+        """The officers' queue: overdue first, then by deadline (soonest first), then those with none."""
+        return self.with_deadline(now).order_by(
+            F("overdue").desc(), F("deadline").asc(nulls_last=True), "-created_at", "-pk"
+        )
+
+    def reply_overdue(self, now=None) -> ComplaintQuerySet:
+        """Waiting for the notifier's information past the reply deadline (to be closed as incomplete)."""
+        return self.filter(status=S.NEEDS_INFO, reply_due_at__lte=now or timezone.now())
+
+    def restore_due(self, now=None) -> ComplaintQuerySet:
+        """After a counter-notice, with the restoration date passed and no court action reported."""
+        return self.filter(status__in=list(RESTORING_STATES), restore_due_at__lte=now or timezone.now())
+
+    def finished(self, now=None) -> ComplaintQuerySet:
+        """Decided (or restored) complaints whose appeal window has passed with no appeal pending: to close."""
+        now = now or timezone.now()
+        window = timedelta(days=getattr(settings, "COMPLAINT_APPEAL_WINDOW_DAYS", 183))
+        return self.filter(status__in=[*DECIDED_STATES, S.RESTORED], last_decided_at__lte=now - window)
+
+    def close_incomplete_overdue(self) -> int:
+        """Close every complaint whose reply deadline has passed as incomplete. Returns how many."""
+        closed = 0
+        for complaint in self.reply_overdue().only("pk"):
+            try:
+                complaint.close_incomplete()
+            except ComplaintStateError:
+                continue  # answered meanwhile
+            closed += 1
+        return closed
+
+    def close_finished(self) -> int:
+        """Close decided complaints whose appeal window has passed. Returns how many."""
+        closed = 0
+        for complaint in self.finished().only("pk"):
+            try:
+                complaint.close(note="The appeal window has passed.")
+            except ComplaintStateError:
+                continue
+            closed += 1
+        return closed
+
+    def history_of(self, complaint: Complaint) -> ComplaintQuerySet:
+        """The same notifier's other confirmed complaints (by email, or by organisation), newest first."""
+        match = Q(notifier_email=complaint.notifier_email)
+        if complaint.notifier_organisation.strip():
+            match |= Q(notifier_organisation__iexact=complaint.notifier_organisation.strip())
+        return self.filter(match, reference__isnull=False).exclude(pk=complaint.pk).order_by("-created_at", "-pk")
 
     def unverified_past_expiry(self, now=None) -> ComplaintQuerySet:
         """Unverified complaints older than COMPLAINT_UNVERIFIED_EXPIRY_HOURS."""
@@ -180,11 +254,16 @@ class Complaint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     received_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="When the email was confirmed.")
-    decision_due_at = models.DateTimeField(null=True, blank=True, help_text="When the first decision is due.")
+    decision_due_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the next decision is due (the first one, or an appeal's)."
+    )
     reply_due_at = models.DateTimeField(
         null=True, blank=True, help_text="While information is requested: the notifier's reply deadline."
     )
-    decided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    decided_at = models.DateTimeField(null=True, blank=True, editable=False, help_text="The first decision.")
+    last_decided_at = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="The latest decision (an appeal's): appeals run from it."
+    )
     restore_due_at = models.DateTimeField(
         null=True, blank=True, help_text="After a valid counter-notice: when the content comes back."
     )
@@ -203,6 +282,11 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
     )
     decision_reasons = models.TextField(blank=True, help_text="The reasons given to the notifier and affected party.")
+    manifestly_unfounded = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Rejected as manifestly unfounded: counts towards a warning, then a suspension of the notifier.",
+    )
 
     objects = ComplaintQuerySet.as_manager()
 
@@ -260,9 +344,24 @@ class Complaint(models.Model):
 
     @property
     def appeal_deadline(self):
-        if self.decided_at is None:
+        """Appeals are open until this moment (6 months after the latest decision)."""
+        decided = self.last_decided_at or self.decided_at
+        if decided is None:
             return None
-        return self.decided_at + timedelta(days=getattr(settings, "COMPLAINT_APPEAL_WINDOW_DAYS", 183))
+        return decided + timedelta(days=getattr(settings, "COMPLAINT_APPEAL_WINDOW_DAYS", 183))
+
+    def may_appeal(self, by: str, *, now=None) -> bool:
+        """Whether `by` (notifier or affected party) may appeal now: after a decision, within the window,
+        once per side. Reads `appeals` (prefetch it on lists)."""
+        if self.status not in DECIDED_STATES or self.appeal_deadline is None:
+            return False
+        if (now or timezone.now()) > self.appeal_deadline:
+            return False
+        return not any(appeal.by == by for appeal in self.appeals.all())
+
+    @property
+    def deadlines(self):
+        return deadlines(self.regime)
 
     @property
     def expires_at(self):
@@ -449,9 +548,7 @@ class Complaint(models.Model):
                 token = new_token()
                 locked.tracking_token_hash = hash_token(token)
                 locked.received_at = now
-                locked.decision_due_at = business_days_after(
-                    now, getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS", 1)
-                )
+                locked.decision_due_at = business_days_after(now, deadlines(locked.regime).decision_days)
                 locked._apply(S.RECEIVED, by=NOTIFIER, details={"reference": locked.reference})
                 outbox.queue_message(
                     to=locked.notifier_email,
@@ -496,15 +593,27 @@ class Complaint(models.Model):
         self._reload_from(locked)
 
     def request_information(self, *, actor, question: str, reply_days: int | None = None) -> None:
-        """received / in review -> needs info, by an officer: the question is emailed and shown to the notifier."""
-        from editorial import outbox
+        """received / in review -> needs info, by an officer: the question is emailed and shown to the notifier.
 
-        if not question.strip():
+        Without an answer by the reply deadline the complaint is closed as incomplete: by a task deferred to
+        that moment, by the `complaint_timers` command, and at the latest when the notifier tries to answer.
+        """
+        from editorial import outbox, tasks
+
+        require_officer(actor, "ask a notifier for information")
+        question = question.strip()
+        if not question:
             raise ComplaintError("Write the question the notifier should answer.")
-        days = reply_days or getattr(settings, "COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS", 5)
+        if len(question) > 20000:
+            raise ComplaintError("The question is too long: at most 20,000 characters.")
+        if reply_days is not None and not 1 <= reply_days <= 60:
+            raise ComplaintError("Give the notifier between 1 and 60 business days to answer.")
         with transaction.atomic():
             locked = self._locked()
+            days = reply_days or deadlines(locked.regime).reply_days
             locked.reply_due_at = business_days_after(timezone.now(), days)
+            if locked.assignee_id is None:
+                locked.assignee = actor
             locked._apply(S.NEEDS_INFO, by=OFFICER, actor=actor, note=question, details={"public_note": question})
             ComplaintReply.objects.create(complaint=locked, author=OFFICER, text=question)
             outbox.queue_message(
@@ -514,37 +623,310 @@ class Complaint(models.Model):
                 context={"complaint": locked, "question": question},
                 related=locked,
             )
+            tasks.schedule(tasks.close_incomplete_complaint, locked.reply_due_at, locked.pk)
         self._reload_from(locked)
 
+    @property
+    def reply_overdue(self) -> bool:
+        """The query-time rule: information was asked for and the deadline has passed (closed, or about to be)."""
+        return self.status == S.NEEDS_INFO and self.reply_due_at is not None and self.reply_due_at <= timezone.now()
+
     def add_information(self, *, text: str, evidence: list | None = None) -> ComplaintReply:
-        """The notifier adds information. While information is requested this is the reply: needs info -> received."""
+        """The notifier adds information. While information is requested this is the reply: needs info -> received.
+
+        An answer that comes after the reply deadline closes the complaint as incomplete (if the timer has
+        not already) and is refused with a message saying so.
+        """
         if not text.strip() and not evidence:
             raise ComplaintError("Write something or attach a file.")
         stored_files: list[str] = []
+        late = False
         try:
             with transaction.atomic():
                 locked = self._locked()
-                if locked.status not in UNDECIDED_STATES:
-                    raise ComplaintStateError(
-                        f"Information can't be added to a complaint that is “{locked.public_status()}”."
-                    )
-                reply = ComplaintReply.objects.create(complaint=locked, author=NOTIFIER, text=text)
-                for upload in evidence or []:
-                    record = Evidence.store(complaint=locked, upload=upload, added_by=NOTIFIER, reply=reply)
-                    stored_files.append(record.file.name)
-                details = {"by": NOTIFIER, "reply": reply.pk, "evidence": len(stored_files)}
-                if locked.status == S.NEEDS_INFO:
-                    locked.reply_due_at = None
-                    locked._apply(S.RECEIVED, by=NOTIFIER, details=details)
+                if locked.reply_overdue:
+                    late = True
+                    locked._close_incomplete(actor=None)
                 else:
-                    AuditEvent.record(actor=None, subject=locked, action="complaint.information_added", details=details)
+                    if locked.status not in UNDECIDED_STATES:
+                        raise ComplaintStateError(
+                            f"Information can't be added to a complaint that is “{locked.public_status()}”."
+                        )
+                    reply = ComplaintReply.objects.create(complaint=locked, author=NOTIFIER, text=text)
+                    for upload in evidence or []:
+                        record = Evidence.store(complaint=locked, upload=upload, added_by=NOTIFIER, reply=reply)
+                        stored_files.append(record.file.name)
+                    details = {"by": NOTIFIER, "reply": reply.pk, "evidence": len(stored_files)}
+                    if locked.status == S.NEEDS_INFO:
+                        locked.reply_due_at = None
+                        locked._apply(S.RECEIVED, by=NOTIFIER, details=details)
+                    else:
+                        AuditEvent.record(
+                            actor=None, subject=locked, action="complaint.information_added", details=details
+                        )
         except BaseException:
             storage = private_storage()
             for name in stored_files:
                 storage.delete(name)
             raise
         self._reload_from(locked)
+        if late:
+            raise ComplaintStateError(
+                f"The deadline for your answer passed on {timezone.localtime(locked.reply_due_at):%d %B %Y, %H:%M}, "
+                "so the complaint is closed as incomplete. You may file a new complaint with the information."
+            )
         return reply
+
+    # -- the officers' moves (those that touch only the complaint; decisions and measures: editorial.services)
+
+    def assign(self, *, actor, to=None) -> None:
+        """Give the complaint to an officer: by default the one asking ("assign to me"). Recorded, not a move."""
+        from editorial.complaints import ComplaintPermissionError, is_officer
+
+        require_officer(actor, "assign complaints")
+        to = to or actor
+        if not is_officer(to):
+            raise ComplaintPermissionError("A complaint can only be assigned to a copyright officer.")
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status in TERMINAL_STATES or locked.status == S.UNVERIFIED:
+                raise ComplaintStateError(f"{locked} is “{locked.get_status_display()}”: there is nothing to assign.")
+            previous = locked.assignee_id
+            locked.assignee = to
+            locked.save(update_fields=["assignee", "updated_at"])
+            AuditEvent.record(
+                actor=actor,
+                subject=locked,
+                action="complaint.assign",
+                details={"by": OFFICER, "from": previous, "to": to.pk, "to_name": to.get_full_name() or str(to)},
+            )
+        self._reload_from(locked)
+
+    def start_review(self, *, actor) -> None:
+        """received -> in review, by an officer (who becomes its assignee if it has none)."""
+        require_officer(actor, "review complaints")
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.assignee_id is None:
+                locked.assignee = actor
+            locked._apply(S.IN_REVIEW, by=OFFICER, actor=actor)
+        self._reload_from(locked)
+
+    def return_to_queue(self, *, actor, note: str = "") -> None:
+        """in review -> received: the officer puts it back for someone else."""
+        require_officer(actor, "review complaints")
+        with transaction.atomic():
+            locked = self._locked()
+            locked.assignee = None
+            locked._apply(S.RECEIVED, by=OFFICER, actor=actor, note=note)
+        self._reload_from(locked)
+
+    def close_incomplete(self, *, actor=None) -> None:
+        """needs info -> closed incomplete: by the timer once the reply deadline has passed, or by an officer."""
+        if actor is not None:
+            require_officer(actor, "close a complaint")
+        with transaction.atomic():
+            locked = self._locked()
+            locked._close_incomplete(actor=actor)
+        self._reload_from(locked)
+
+    def _close_incomplete(self, *, actor) -> None:
+        from editorial import outbox
+
+        if actor is None and not self.reply_overdue:
+            raise ComplaintStateError("The notifier's reply deadline has not passed.")
+        self._apply(S.CLOSED_INCOMPLETE, by=OFFICER if actor else SYSTEM, actor=actor)
+        outbox.queue_message(
+            to=self.notifier_email,
+            kind="complaint_closed_incomplete",
+            template="editorial/email/complaint_closed_incomplete.txt",
+            context={"complaint": self},
+            related=self,
+        )
+
+    def close(self, *, actor=None, note: str = "") -> None:
+        """Decided, restored or held -> closed: by an officer, or by the timer once the appeal window has passed
+        with nothing pending. Measures in force stay in force."""
+        if actor is not None:
+            require_officer(actor, "close a complaint")
+        with transaction.atomic():
+            locked = self._locked()
+            if actor is None and (locked.appeal_deadline is None or locked.appeal_deadline > timezone.now()):
+                raise ComplaintStateError("The appeal window is still open.")
+            locked._apply(S.CLOSED, by=OFFICER if actor else SYSTEM, actor=actor, note=note)
+        self._reload_from(locked)
+
+    def close_as_misuse(self, *, actor, reasons: str) -> None:
+        """Close as a misuse of the procedure (before a decision, or after rejecting it): every item is
+        rejected, the complaint counts as manifestly unfounded, and the notifier may be warned or suspended."""
+        from editorial import outbox
+
+        require_officer(actor, "close a complaint as misuse")
+        reasons = reasons.strip()
+        if not reasons:
+            raise ComplaintError("Write why the complaint is a misuse of the procedure; the notifier reads it.")
+        with transaction.atomic():
+            locked = self._locked()
+            locked.status_check(S.CLOSED_MISUSE, by=OFFICER)
+            now = timezone.now()
+            locked.manifestly_unfounded = True
+            locked.decided_at = locked.decided_at or now
+            locked.decided_by = locked.decided_by or actor
+            locked.last_decided_at = now
+            locked.decision_reasons = reasons
+            locked.items.filter(outcome=ComplaintItem.Outcome.PENDING).update(
+                outcome=ComplaintItem.Outcome.REJECTED, reasons=reasons, decided_at=now, decided_by=actor
+            )
+            locked._apply(S.CLOSED_MISUSE, by=OFFICER, actor=actor, note=reasons, details={"public_note": reasons})
+            outbox.queue_message(
+                to=locked.notifier_email,
+                kind="complaint_closed_misuse",
+                template="editorial/email/complaint_closed_misuse.txt",
+                context={"complaint": locked, "reasons": reasons},
+                related=locked,
+            )
+            NotifierSanction.objects.record_misuse(locked, by=actor)
+        self._reload_from(locked)
+
+    def lodge_appeal(self, *, by: str, reasons: str, affected_party: AffectedParty | None = None) -> Appeal:
+        """Decided -> appealed, by the notifier (tracking link) or an affected party (their private link).
+
+        Within COMPLAINT_APPEAL_WINDOW_DAYS of the latest decision, once per side. Another officer than the
+        one who made the decision must decide it (checked again by a database constraint).
+        """
+        from editorial import outbox
+
+        if by not in (NOTIFIER, AFFECTED_PARTY) or (by == AFFECTED_PARTY) != (affected_party is not None):
+            raise ComplaintError("An appeal is lodged by the notifier or by an affected party.")
+        reasons = reasons.strip()
+        if not reasons:
+            raise ComplaintError("Say why the decision should change.")
+        if len(reasons) > 20000:
+            raise ComplaintError("Your reasons are too long: at most 20,000 characters.")
+        with transaction.atomic():
+            locked = self._locked()
+            if locked.status not in DECIDED_STATES:
+                raise ComplaintStateError(f"A complaint that is “{locked.public_status()}” cannot be appealed now.")
+            if locked.appeal_deadline is None or timezone.now() > locked.appeal_deadline:
+                raise ComplaintStateError(
+                    f"The time to appeal ended on {timezone.localtime(locked.appeal_deadline):%d %B %Y}."
+                )
+            if locked.appeals.filter(by=by).exists():
+                raise ComplaintStateError("You have already appealed this complaint; the appeal's decision is final.")
+            latest = locked.appeals.exclude(decided_by=None).order_by("-decided_at").first()
+            appeal = Appeal.objects.create(
+                complaint=locked,
+                by=by,
+                affected_party=affected_party,
+                reasons=reasons,
+                original_decider_id=latest.decided_by_id if latest else locked.decided_by_id,
+            )
+            locked.decision_due_at = business_days_after(timezone.now(), deadlines(locked.regime).appeal_decision_days)
+            locked._apply(S.APPEALED, by=by, note=reasons, details={"appeal": appeal.pk, "public_note": ""})
+            recipients = [(locked.notifier_email, locked.notifier_name, NOTIFIER)] + [
+                (party.email, party.name, AFFECTED_PARTY) for party in locked.affected_parties.all()
+            ]
+            for email, name, role in recipients:
+                outbox.queue_message(
+                    to=email,
+                    kind="complaint_appeal_lodged",
+                    template="editorial/email/complaint_appeal_lodged.txt",
+                    context={"complaint": locked, "appeal": appeal, "name": name, "theirs": role == by},
+                    related=locked,
+                )
+        self._reload_from(locked)
+        return appeal
+
+    def report_court_action(self, *, by: str, details: str, actor=None) -> None:
+        """After a counter-notice: the notifier says they have started a court action. The content stays down
+        (litigation hold) until an officer restores it or closes the complaint."""
+        from editorial import outbox
+
+        if by == OFFICER:
+            require_officer(actor, "record a court action")
+        elif by != NOTIFIER:
+            raise ComplaintError("A court action is reported by the notifier or recorded by an officer.")
+        details = details.strip()
+        if not details:
+            raise ComplaintError("Name the court, the case number and the date the action was filed.")
+        if len(details) > 5000:
+            raise ComplaintError("The details are too long: at most 5,000 characters.")
+        with transaction.atomic():
+            locked = self._locked()
+            locked.restore_due_at = None
+            locked._apply(S.LITIGATION_HOLD, by=by, actor=actor, note=details)
+            ComplaintReply.objects.create(complaint=locked, author=by, text=f"Court action: {details}")
+            for party in locked.affected_parties.all():
+                outbox.queue_message(
+                    to=party.email,
+                    kind="complaint_litigation_hold",
+                    template="editorial/email/complaint_litigation_hold.txt",
+                    context={"complaint": locked, "name": party.name, "details": details},
+                    related=locked,
+                )
+        self._reload_from(locked)
+
+    def accept_counter_notice(self, *, actor) -> None:
+        """counter-notice -> restore pending: an officer finds the counter-notice valid; the restore date set on
+        receipt stands (the law's clock runs from receipt)."""
+        require_officer(actor, "check counter-notices")
+        with transaction.atomic():
+            locked = self._locked()
+            notice = locked.counter_notices.order_by("-created_at", "-pk").first()
+            locked._apply(S.RESTORE_PENDING, by=OFFICER, actor=actor, details={"counter_notice": notice and notice.pk})
+            if notice is not None:
+                notice.valid = True
+                notice.save(update_fields=["valid"])
+        self._reload_from(locked)
+
+    def refuse_counter_notice(self, *, actor, reasons: str) -> None:
+        """counter-notice -> the decision it answered: the counter-notice lacks what the law requires."""
+        from editorial import outbox
+
+        require_officer(actor, "check counter-notices")
+        reasons = reasons.strip()
+        if not reasons:
+            raise ComplaintError("Write what the counter-notice lacks; its sender reads it.")
+        with transaction.atomic():
+            locked = self._locked()
+            notice = locked.counter_notices.select_related("affected_party").order_by("-created_at", "-pk").first()
+            locked.restore_due_at = None
+            locked._apply(locked.state_from_items(), by=OFFICER, actor=actor, note=reasons, details={"public_note": ""})
+            if notice is not None:
+                notice.valid = False
+                notice.save(update_fields=["valid"])
+                outbox.queue_message(
+                    to=notice.email,
+                    kind="counter_notice_refused",
+                    template="editorial/email/counter_notice_refused.txt",
+                    context={"complaint": locked, "notice": notice, "reasons": reasons},
+                    related=locked,
+                )
+        self._reload_from(locked)
+
+    def state_from_items(self) -> str:
+        """The decision state its items' outcomes add up to: all upheld, none, or some."""
+        outcomes = set(self.items.values_list("outcome", flat=True))
+        if outcomes == {ComplaintItem.Outcome.UPHELD}:
+            return S.UPHELD
+        if outcomes <= {ComplaintItem.Outcome.REJECTED}:
+            return S.REJECTED
+        return S.PARTLY_UPHELD
+
+
+class ComplaintItemQuerySet(models.QuerySet):
+    def barred_renotice(self, *, email: str, organisation: str, keys) -> ComplaintItemQuerySet:
+        """Items of this notifier (by email or organisation) about these targets that a valid counter-notice
+        restored under the PRC regulations: the same work may not be notified again."""
+        match = Q(notifier_email=email.strip().lower())
+        if organisation.strip():
+            match |= Q(complaint__notifier_organisation__iexact=organisation.strip())
+        return self.filter(
+            match,
+            target_key__in=list(keys),
+            complaint__regime=Complaint.Regime.PRC,
+            measures__reversal_reason="counter_notice",
+        ).distinct()
 
 
 class ComplaintItem(models.Model):
@@ -558,6 +940,7 @@ class ComplaintItem(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "pending", "Not decided yet"
         UPHELD = "upheld", "Upheld"
+        PARTLY_UPHELD = "partly_upheld", "Upheld in part (a lesser measure than asked for)"
         REJECTED = "rejected", "Rejected"
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="items")
@@ -583,8 +966,10 @@ class ComplaintItem(models.Model):
     notifier_email = models.EmailField(max_length=254, editable=False)
     is_open = models.BooleanField(default=True, editable=False)
 
+    objects = ComplaintItemQuerySet.as_manager()
+
     # The decision on this item (moderation workflow)
-    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.PENDING)
+    outcome = models.CharField(max_length=20, choices=Outcome, default=Outcome.PENDING)
     reasons = models.TextField(blank=True, help_text="Why: shown to the notifier and the affected party.")
     decided_at = models.DateTimeField(null=True, blank=True, editable=False)
     decided_by = models.ForeignKey(
@@ -749,200 +1134,6 @@ class Evidence(models.Model):
         record.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(upload.content), save=False)
         record.save()
         return record
-
-
-class Measure(models.Model):
-    """What was done to one item after a decision, with what is needed to undo it exactly."""
-
-    class Kind(models.TextChoices):
-        WITHHOLD_ARTICLE = "withhold_article", "Withhold the article (HTTP 451)"
-        REMOVE_IMAGE = "remove_image", "Remove the image everywhere"
-        CORRECT = "correct", "Correct the article (credit or redact) with a public correction"
-
-    item = models.ForeignKey(ComplaintItem, on_delete=models.PROTECT, related_name="measures")
-    kind = models.CharField(max_length=20, choices=Kind)
-    applied_at = models.DateTimeField(default=timezone.now)
-    applied_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # What restoration needs: the article's previous status, the image's file names, the revision number
-    # before a correction...
-    snapshot = models.JSONField(default=dict, blank=True)
-    correction = models.ForeignKey(
-        "articles.Correction", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    reversed_at = models.DateTimeField(null=True, blank=True)
-    reversed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-applied_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(reversed_at__isnull=True) | Q(reversed_at__gte=F("applied_at")),
-                name="measure_reversed_after_applied",
-            ),
-            # One measure in force per item.
-            models.UniqueConstraint(fields=["item"], condition=Q(reversed_at__isnull=True), name="one_live_measure"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} — {self.item}"
-
-    @property
-    def in_force(self) -> bool:
-        return self.reversed_at is None
-
-
-class AffectedParty(models.Model):
-    """Someone whose content a complaint targets and who may answer it through a private link."""
-
-    class Role(models.TextChoices):
-        RESPONSIBLE_EDITOR = "responsible_editor", "The article's responsible editor"
-        SOURCE = "source", "The original source or author"
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="affected_parties")
-    role = models.CharField(max_length=20, choices=Role)
-    name = models.CharField(max_length=200)
-    email = models.EmailField(max_length=254)
-    token_hash = models.CharField(max_length=64, unique=True, editable=False)
-    notified_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["complaint", "pk"]
-        verbose_name_plural = "affected parties"
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.get_role_display()})"
-
-    def token_matches(self, token: str | None) -> bool:
-        import hmac
-
-        return bool(token) and hmac.compare_digest(self.token_hash, hash_token(token))
-
-
-class CounterNotice(models.Model):
-    """The affected party's answer to an upheld complaint, with the elements the regime requires."""
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="counter_notices")
-    affected_party = models.ForeignKey(AffectedParty, on_delete=models.PROTECT, related_name="counter_notices")
-    items = models.ManyToManyField(ComplaintItem, related_name="counter_notices")
-    name = models.CharField(max_length=200)
-    email = models.EmailField(max_length=254)
-    address = models.TextField(max_length=1000)
-    phone = models.CharField(max_length=40, blank=True)
-    explanation = models.TextField(max_length=20000)
-    statement_mistake = models.BooleanField(
-        default=False, help_text="Under penalty of perjury: removed by mistake or misidentification."
-    )
-    statement_jurisdiction = models.BooleanField(default=False, help_text="Consents to the court's jurisdiction (US).")
-    signature = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    valid = models.BooleanField(null=True, blank=True, help_text="The officer's finding; empty until checked.")
-    forwarded_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["complaint", "created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(statement_mistake=True) & ~Q(signature=""), name="counter_notice_statement_and_signature"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Counter-notice to {self.complaint} by {self.name}"
-
-
-class Appeal(models.Model):
-    """An appeal of a decision by either side, decided by an officer other than the first one."""
-
-    class Outcome(models.TextChoices):
-        PENDING = "pending", "Not decided yet"
-        CONFIRMED = "confirmed", "Decision confirmed"
-        REVERSED = "reversed", "Decision reversed"
-        VARIED = "varied", "Decision changed in part"
-
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="appeals")
-    by = models.CharField(
-        max_length=20, choices=[(NOTIFIER, Actor.NOTIFIER.label), (AFFECTED_PARTY, Actor.AFFECTED_PARTY.label)]
-    )
-    reasons = models.TextField(max_length=20000)
-    created_at = models.DateTimeField(auto_now_add=True)
-    original_decider = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    outcome = models.CharField(max_length=10, choices=Outcome, default=Outcome.PENDING)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    decided_at = models.DateTimeField(null=True, blank=True)
-    decision_reasons = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["complaint", "created_at", "pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(decided_by__isnull=True)
-                | Q(original_decider__isnull=True)
-                | ~Q(decided_by=F("original_decider")),
-                name="appeal_decided_by_another_officer",
-                violation_error_message="An appeal must be decided by a different officer.",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"Appeal of {self.complaint} by the {self.get_by_display().lower()}"
-
-
-class NotifierSanctionQuerySet(models.QuerySet):
-    def in_force(self, now=None) -> NotifierSanctionQuerySet:
-        now = now or timezone.now()
-        return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
-
-    def suspension_for(self, *, email: str, organisation: str = "", now=None) -> NotifierSanction | None:
-        """The suspension in force for this email, or for this organisation if one is named."""
-        match = Q(email=email.strip().lower())
-        if organisation.strip():
-            match |= Q(organisation__iexact=organisation.strip())
-        return self.in_force(now).filter(match, kind=NotifierSanction.Kind.SUSPENSION).order_by("-ends_at").first()
-
-
-class NotifierSanction(models.Model):
-    """A warning or a suspension of a notifier who filed repeated manifestly unfounded complaints."""
-
-    class Kind(models.TextChoices):
-        WARNING = "warning", "Warning"
-        SUSPENSION = "suspension", "Suspension"
-
-    kind = models.CharField(max_length=12, choices=Kind)
-    email = models.EmailField(max_length=254, db_index=True)
-    organisation = models.CharField(max_length=200, blank=True)
-    reason = models.TextField(help_text="Which complaints, and why they were manifestly unfounded.")
-    complaint = models.ForeignKey(Complaint, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-    starts_at = models.DateTimeField(default=timezone.now)
-    ends_at = models.DateTimeField(null=True, blank=True, help_text="For a suspension: when it ends.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-
-    objects = NotifierSanctionQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-starts_at", "-pk"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(kind="warning") | (Q(ends_at__isnull=False) & Q(ends_at__gt=F("starts_at"))),
-                name="suspension_has_an_end_after_its_start",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.email}"
-
-    def save(self, *args, **kwargs):
-        self.email = self.email.strip().lower()
-        super().save(*args, **kwargs)
 
 
 class ContactInquiry(models.Model):
