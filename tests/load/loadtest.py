@@ -42,6 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 LOOPBACK = "127.0.0.1"
+SEARCH_PLACES = ["tianjin", "astana", "geneva", "nairobi", "lima", "jakarta", "belgrade", "muscat", "hanoi"]
 SEARCH_WORDS = ["harbour", "initiative", "trade", "ocean", "health", "railway", "climate", "forum", "energy", "summit"]
 
 
@@ -286,6 +287,12 @@ def main() -> int:
     parser.add_argument("--fault-duration", type=int, default=30, help="seconds of load around the restart")
     parser.add_argument("--max-requests", type=int, default=400_000, help="hard cap on requests per phase")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument(
+        "--article-paths",
+        type=int,
+        default=300,
+        help="distinct article pages in the mix (raise to --articles for a cold long tail past the page cache)",
+    )
     parser.add_argument("--no-fault", action="store_true", help="skip the PostgreSQL restart")
     parser.add_argument(
         "--quiet-wait", type=int, default=300, help="seconds to wait for other test databases to go idle first"
@@ -335,7 +342,7 @@ def main() -> int:
         env,
         "from articles.models import Article\n"
         "live = Article.objects.published()\n"
-        "slugs = list(live.order_by('?').values_list('slug', flat=True)[:300])\n"
+        f"slugs = list(live.order_by('?').values_list('slug', flat=True)[:{args.article_paths}])\n"
         "targets = list(live.order_by('-published_at').values_list('slug', flat=True)[:200])\n"
         "print(json.dumps({'count': live.count(), 'slugs': slugs, 'complaint_targets': targets}))",
     )
@@ -376,21 +383,27 @@ def main() -> int:
 
         archive_html = client.request("GET", "/articles/")[2]
         older = sorted(set(re.findall(r'href="(/articles/\?[^"#]+)"', archive_html)))
+        # The same mix whatever the number of distinct article pages: about half articles, a fifth search.
+        scale = max(1, len(sample["slugs"]) // 300)
+        weights = {"home": 90 * scale, "archive": 60 * scale, "older": 30 * scale, "search": 12 * scale}
+        older_paths = [p.replace("&amp;", "&") for p in older]
+        # With a long tail, searches vary too (word and place), so they are not all answered from the cache.
+        queries = SEARCH_WORDS if scale == 1 else [f"{w}+{p}" for w in SEARCH_WORDS for p in SEARCH_PLACES]
         paths = (
-            [f"/articles/{slug}/" for slug in sample["slugs"]] * 1
-            + ["/"] * 90
-            + ["/articles/"] * 60
-            + [p.replace("&amp;", "&") for p in older] * 30
-            + [f"/search/?q={word}" for word in SEARCH_WORDS] * 12
+            [f"/articles/{slug}/" for slug in sample["slugs"]]
+            + ["/"] * weights["home"]
+            + ["/articles/"] * weights["archive"]
+            + older_paths * weights["older"]
+            + [f"/search/?q={q}" for q in queries] * (weights["search"] * len(SEARCH_WORDS) // len(queries))
         )
         mix = {
             "article": len(sample["slugs"]),
-            "home": 90,
-            "archive": 60 + 30 * len(older),
-            "search": 12 * len(SEARCH_WORDS),
+            "home": weights["home"],
+            "archive": weights["archive"] + weights["older"] * len(older_paths),
+            "search": len(queries) * (weights["search"] * len(SEARCH_WORDS) // len(queries)),
         }
         report["mix"] = {k: round(v / len(paths), 3) for k, v in mix.items()}
-        for path in {"/", "/articles/", paths[0], f"/search/?q={SEARCH_WORDS[0]}", *older}:
+        for path in {"/", "/articles/", paths[0], f"/search/?q={SEARCH_WORDS[0]}", *older_paths}:
             status = client.request("GET", path)[0]
             if status != 200:
                 raise SystemExit(f"warm-up: {path} answered {status}")
