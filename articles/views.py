@@ -218,12 +218,48 @@ class ArticleQuerysetMixin:
         )
 
     def get_object(self, queryset=None):
-        """The article at this address if a reader may see it, else 404.
+        """The article at this address if a reader may see it; `Withheld` if a copyright measure withholds a
+        published article (answered with 451); else 404.
 
-        This is the one step that decides what an article URL answers: a withheld article's 451 answer
-        (a later issue) belongs here, before the article is rendered.
+        This is the one step that decides what an article URL answers, before the article is rendered.
         """
-        return super().get_object(queryset)
+        try:
+            return super().get_object(queryset)
+        except Http404:
+            withheld = (
+                Article.objects.filter(
+                    slug=self.kwargs.get(self.slug_url_kwarg),
+                    status=Article.Status.WITHHELD,
+                    first_published_at__isnull=False,  # never public: nothing to explain, it stays a 404
+                )
+                .only("title", "slug", "withheld_at", "withheld_note")
+                .first()
+            )
+            if withheld is None:
+                raise
+            raise Withheld(withheld) from None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Withheld as withheld:
+            return withheld_response(request, withheld.article)
+
+
+class Withheld(Exception):
+    """The article exists but a copyright measure withholds it."""
+
+    def __init__(self, article: Article):
+        super().__init__(article.slug)
+        self.article = article
+
+
+def withheld_response(request: HttpRequest, article: Article) -> HttpResponse:
+    """HTTP 451 Unavailable For Legal Reasons (RFC 7725) with the placeholder explaining what was done and how
+    to answer; the `blocked-by` link names this site, which withholds it."""
+    response = render(request, "articles/withheld.html", {"article": article}, status=451)
+    response["Link"] = f'<{settings.SITE_URL}/>; rel="blocked-by"'
+    return response
 
 
 def recommendation_page(request: HttpRequest) -> int:

@@ -344,6 +344,21 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
                 )
         if email and targets:
             by_key = {target.key: target for target in targets}
+            barred = ComplaintItem.objects.barred_renotice(
+                email=email, organisation=cleaned.get("notifier_organisation", ""), keys=by_key
+            ).select_related("complaint")
+            barred_messages = {
+                item.target_key: (
+                    f"Line {by_key[item.target_key].line} ({by_key[item.target_key].url}): this content was restored "
+                    f"after a valid counter-notice to your complaint {item.complaint.reference}. Under the PRC "
+                    "regulations we cannot accept a new complaint about the same work; you may take the matter to "
+                    "the authorities or a court."
+                )
+                for item in barred
+            }
+            if barred_messages:
+                self.add_error("urls", list(barred_messages.values()))
+                return cleaned
             self.existing_items = list(
                 ComplaintItem.objects.filter(notifier_email=email, target_key__in=by_key, is_open=True)
                 .select_related("complaint")
@@ -427,3 +442,88 @@ class ContactForm(HoneypotMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = ContactInquiry.Kind.choices
+
+
+# --- after a decision: appeals, court actions, counter-notices ----------------------------------------------
+
+
+class AppealForm(PublicForm):
+    reasons = forms.CharField(
+        label="Why should the decision change?",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Say what the officer got wrong or missed. A different officer reviews the appeal.",
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
+class CourtActionForm(PublicForm):
+    details = forms.CharField(
+        label="The court action",
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="The court, the case number and the date you filed the action to stop the infringement.",
+    )
+    confirm = forms.BooleanField(
+        label="I have filed this action in a court, and I understand that the content stays down while it lasts.",
+        error_messages={"required": "Tick the box to confirm that you have started a court action."},
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+
+class CounterNoticeForm(PublicForm):
+    """The elements a counter-notice must have under the complaint's regime (`services.counter_notice_requirements`)."""
+
+    items = forms.TypedMultipleChoiceField(
+        label="Which content should come back?",
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each item is shown with the address where it was before the measure.",
+    )
+    name = forms.CharField(
+        label="Your full name", max_length=200, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    address = forms.CharField(
+        label="Postal address",
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    phone = forms.CharField(
+        label="Telephone number",
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
+    )
+    explanation = forms.CharField(
+        label="Why was this removed by mistake, or why does it not infringe?",
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="For example: we hold a licence, the picture is our own, the passage is a permitted quotation. "
+        "Say where the proof can be seen.",
+    )
+    statement_mistake = forms.BooleanField(
+        label="I swear, under penalty of perjury, that I have a good faith belief that the material was removed or "
+        "disabled as a result of mistake or misidentification of the material.",
+        error_messages={"required": "This statement is required for a counter-notice."},
+    )
+    statement_jurisdiction = forms.BooleanField(
+        label="I consent to the jurisdiction of the Federal District Court for the judicial district of my address "
+        "(or, if my address is outside the United States, any judicial district in which the site may be found), "
+        "and I will accept service of process from the person who made the complaint or their agent.",
+        required=False,
+    )
+    signature = forms.CharField(
+        label="Signature: type your full name", max_length=200, help_text="Typing your name signs the counter-notice."
+    )
+    token = forms.CharField(widget=forms.HiddenInput, max_length=200)
+
+    def __init__(self, *args, items=(), requirements: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["items"].choices = [(item.pk, f"{item.get_kind_display()}: {item.url}") for item in items]
+        for name, message in (requirements or {}).items():
+            field = self.fields[name]
+            field.required = True
+            field.error_messages["required"] = message

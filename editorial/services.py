@@ -516,7 +516,10 @@ def _correct(item: ComplaintItem, *, by, complaint: Complaint, spec: CorrectionS
     if spec.credit.strip():
         credit_html = str(format_html("<p><em>{}</em></p>", spec.credit.strip()))
         body = body + credit_html
-    revision_before = revisions.revision_at_version(article, article.version)
+    # The text as it is now must be in the history, so that it can always be restored from there by hand.
+    revision_before = revisions.revision_at_version(article, article.version) or revisions.record(
+        article, author=by, summary="As it was before a copyright correction"
+    )
     article.body = body
     article.version += 1
     article.save()
@@ -544,7 +547,7 @@ def _correct(item: ComplaintItem, *, by, complaint: Complaint, spec: CorrectionS
         "find": spec.find.strip(),
         "replacement": replacement,
         "credit_html": credit_html,
-        "revision_before": revision_before.number if revision_before else None,
+        "revision_before": revision_before.number,
         "revision_after": revision.number,
     }
     return snapshot, public_correction

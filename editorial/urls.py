@@ -46,6 +46,23 @@ urlpatterns = [
         name="complaint_add_information",
     ),
     path("copyright/notices/<reference:reference>/withdraw/", views.complaint_withdraw, name="complaint_withdraw"),
+    path("copyright/notices/<reference:reference>/appeal/", views.complaint_appeal, name="complaint_appeal"),
+    path(
+        "copyright/notices/<reference:reference>/court-action/",
+        views.complaint_court_action,
+        name="complaint_court_action",
+    ),
+    path("copyright/notices/<reference:reference>/answer/", views.complaint_answer, name="complaint_answer"),
+    path(
+        "copyright/notices/<reference:reference>/answer/counter-notice/",
+        views.complaint_counter_notice,
+        name="complaint_counter_notice",
+    ),
+    path(
+        "copyright/notices/<reference:reference>/answer/appeal/",
+        views.complaint_answer_appeal,
+        name="complaint_answer_appeal",
+    ),
     path("contact/", views.contact, name="contact"),
     path("contact/sent/", views.contact_sent, name="contact_sent"),
 ]

@@ -7,14 +7,32 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .complaints import ComplaintError, DuplicateComplaintError, VerificationExpiredError, hash_token
+from . import services
+from .complaints import (
+    AFFECTED_PARTY,
+    NOTIFIER,
+    RESTORING_STATES,
+    ComplaintError,
+    DuplicateComplaintError,
+    VerificationExpiredError,
+    hash_token,
+)
 from .complaints import ComplaintStatus as S
-from .forms import AddInformationForm, ComplaintForm, ContactForm, WithdrawForm
-from .models import Complaint
+from .forms import (
+    AddInformationForm,
+    AppealForm,
+    ComplaintForm,
+    ContactForm,
+    CounterNoticeForm,
+    CourtActionForm,
+    WithdrawForm,
+)
+from .models import AffectedParty, Complaint, Measure
 
 logger = logging.getLogger(__name__)
 
@@ -98,12 +116,20 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def copyright_policy(request: HttpRequest) -> HttpResponse:
+    from .complaints import deadlines
+
     context = {
         "expiry_hours": getattr(settings, "COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72),
         "decision_days": getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS", 1),
         "reply_days": getattr(settings, "COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS", 5),
         "appeal_months": 6,
         "contact_email": getattr(settings, "COPYRIGHT_CONTACT_EMAIL", ""),
+        "us_restore_days": deadlines("us").restore_days,
+        "restore_days": deadlines("general").restore_days,
+        "misuse_warning_after": getattr(settings, "COMPLAINT_MISUSE_WARNING_THRESHOLD", 2),
+        "misuse_suspension_after": getattr(settings, "COMPLAINT_MISUSE_SUSPENSION_THRESHOLD", 3),
+        "misuse_window_days": getattr(settings, "COMPLAINT_MISUSE_WINDOW_DAYS", 365),
+        "suspension_days": getattr(settings, "COMPLAINT_SUSPENSION_DAYS", 90),
     }
     return render(request, "editorial/copyright_policy.html", context)
 
@@ -187,10 +213,20 @@ def _complaint_for_token(reference: str, token) -> Complaint:
 
 
 def _tracking_page(
-    request, complaint: Complaint, token: str, *, information_form=None, withdraw_form=None, error="", status=200
+    request,
+    complaint: Complaint,
+    token: str,
+    *,
+    information_form=None,
+    withdraw_form=None,
+    appeal_form=None,
+    court_form=None,
+    error="",
+    status=200,
 ):
     items = complaint.items.select_related("article", "image").order_by("position")
     replies = complaint.replies.prefetch_related("evidence").order_by("created_at", "pk")
+    decided = complaint.decided_at is not None
     context = {
         "complaint": complaint,
         "token": token,
@@ -200,6 +236,10 @@ def _tracking_page(
         "history": complaint.public_history(),
         "information_form": information_form or AddInformationForm(initial={"token": token}),
         "withdraw_form": withdraw_form or WithdrawForm(initial={"token": token}),
+        "may_appeal": decided and complaint.may_appeal(NOTIFIER),
+        "appeal_form": appeal_form or AppealForm(initial={"token": token}),
+        "may_report_court_action": complaint.status in RESTORING_STATES,
+        "court_form": court_form or CourtActionForm(initial={"token": token}),
         "error": error,
     }
     return _private(render(request, "editorial/complaint_tracking.html", context, status=status))
@@ -247,6 +287,155 @@ def complaint_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
         return _tracking_page(request, complaint, token, withdraw_form=form, error=str(error), status=409)
     messages.success(request, "Your complaint is withdrawn. We have emailed you a confirmation.")
     return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+@require_POST
+def complaint_appeal(request: HttpRequest, reference: str) -> HttpResponse:
+    """The notifier appeals the decision (within the appeal window, once)."""
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    complaint = _complaint_for_token(reference, token)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        return _tracking_page(request, complaint, token, appeal_form=form, status=400)
+    try:
+        complaint.lodge_appeal(by=NOTIFIER, reasons=form.cleaned_data["reasons"])
+    except ComplaintError as error:
+        complaint.refresh_from_db()
+        return _tracking_page(request, complaint, token, appeal_form=form, error=str(error), status=409)
+    messages.success(request, "Your appeal is received. A different officer will review the decision.")
+    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+@require_POST
+def complaint_court_action(request: HttpRequest, reference: str) -> HttpResponse:
+    """After a counter-notice, the notifier reports a court action: the content stays down (litigation hold)."""
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    complaint = _complaint_for_token(reference, token)
+    form = CourtActionForm(request.POST)
+    if not form.is_valid():
+        return _tracking_page(request, complaint, token, court_form=form, status=400)
+    try:
+        complaint.report_court_action(by=NOTIFIER, details=form.cleaned_data["details"])
+    except ComplaintError as error:
+        complaint.refresh_from_db()
+        return _tracking_page(request, complaint, token, court_form=form, error=str(error), status=409)
+    messages.success(request, "Thank you. The content stays down while the court action lasts.")
+    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+# --- the affected party's private page ----------------------------------------------------------------------
+
+
+def _party_for_token(reference: str, token) -> AffectedParty:
+    """The affected party whose private link this is. Any failure is the same bare 404."""
+    if not isinstance(token, str) or not token:
+        raise Http404
+    party = (
+        AffectedParty.objects.select_related("complaint")
+        .filter(complaint__reference=reference, token_hash=hash_token(token))
+        .first()
+    )
+    if party is None or not party.token_matches(token):
+        raise Http404
+    return party
+
+
+def _answer_page(
+    request, party: AffectedParty, token: str, *, counter_form=None, appeal_form=None, error="", status=200
+):
+    complaint = party.complaint
+    their_items = list(party.items.select_related("article", "image").order_by("position"))
+    live = {
+        measure.item_id: measure
+        for measure in Measure.objects.filter(item__in=their_items, reversed_at=None).select_related("item")
+    }
+    counter_items = [item for item in their_items if item.pk in live]
+    may_counter = complaint.status in (S.UPHELD, S.PARTLY_UPHELD) and bool(counter_items)
+    if counter_form is None:
+        counter_form = CounterNoticeForm(
+            items=counter_items,
+            requirements=services.counter_notice_requirements(complaint.regime),
+            initial={"token": token, "name": party.name, "email": party.email, "items": [i.pk for i in counter_items]},
+        )
+    context = {
+        "complaint": complaint,
+        "party": party,
+        "token": token,
+        "items": [(item, live.get(item.pk)) for item in their_items],
+        "may_counter": may_counter,
+        "counter_form": counter_form,
+        "counter_notices": list(party.counter_notices.order_by("created_at", "pk")),
+        "may_appeal": complaint.may_appeal(AFFECTED_PARTY),
+        "appeal_form": appeal_form or AppealForm(initial={"token": token}),
+        "us": complaint.regime == Complaint.Regime.US,
+        "error": error,
+    }
+    return _private(render(request, "editorial/complaint_answer.html", context, status=status))
+
+
+@require_GET
+def complaint_answer(request: HttpRequest, reference: str) -> HttpResponse:
+    """The affected party's page: what was done and why; send a counter-notice; appeal."""
+    token = request.GET.get("token")
+    return _answer_page(request, _party_for_token(reference, token), token)
+
+
+@require_POST
+def complaint_counter_notice(request: HttpRequest, reference: str) -> HttpResponse:
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    party = _party_for_token(reference, token)
+    complaint = party.complaint
+    items = list(
+        party.items.filter(measures__reversed_at__isnull=True, measures__isnull=False).distinct().order_by("position")
+    )
+    form = CounterNoticeForm(
+        request.POST, items=items, requirements=services.counter_notice_requirements(complaint.regime)
+    )
+    if not form.is_valid():
+        return _answer_page(request, party, token, counter_form=form, status=400)
+    data = form.cleaned_data
+    answers = services.CounterNoticeAnswers(
+        items=data["items"],
+        name=data["name"],
+        email=data["email"],
+        address=data["address"],
+        phone=data["phone"],
+        explanation=data["explanation"],
+        statement_mistake=data["statement_mistake"],
+        statement_jurisdiction=data["statement_jurisdiction"],
+        signature=data["signature"],
+    )
+    try:
+        services.counter_notice_file(complaint=complaint, party=party, answers=answers)
+    except ComplaintError as error:
+        complaint.refresh_from_db()
+        return _answer_page(request, party, token, counter_form=form, error=str(error), status=409)
+    messages.success(request, "Your counter-notice is received and was forwarded to the person who complained.")
+    return _private(redirect(f"{reverse('editorial:complaint_answer', args=[reference])}?token={token}"))
+
+
+@require_POST
+def complaint_answer_appeal(request: HttpRequest, reference: str) -> HttpResponse:
+    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
+        return too_many(request, "messages from your network")
+    token = request.POST.get("token")
+    party = _party_for_token(reference, token)
+    form = AppealForm(request.POST)
+    if not form.is_valid():
+        return _answer_page(request, party, token, appeal_form=form, status=400)
+    try:
+        party.complaint.lodge_appeal(by=AFFECTED_PARTY, reasons=form.cleaned_data["reasons"], affected_party=party)
+    except ComplaintError as error:
+        party.complaint.refresh_from_db()
+        return _answer_page(request, party, token, appeal_form=form, error=str(error), status=409)
+    messages.success(request, "Your appeal is received. A different officer will review the decision.")
+    return _private(redirect(f"{reverse('editorial:complaint_answer', args=[reference])}?token={token}"))
 
 
 @require_http_methods(["GET", "POST"])

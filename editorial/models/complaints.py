@@ -336,7 +336,7 @@ class Complaint(models.Model):
 
     @property
     def accepts_information(self) -> bool:
-        return self.status in UNDECIDED_STATES
+        return self.status in UNDECIDED_STATES and not self.reply_overdue
 
     @property
     def may_withdraw(self) -> bool:
@@ -371,6 +371,8 @@ class Complaint(models.Model):
         return self.created_at + timedelta(hours=getattr(settings, "COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72))
 
     def public_status(self) -> str:
+        if self.reply_overdue:  # the timer has not run yet: the rule holds all the same
+            return PUBLIC_STATUS[S.CLOSED_INCOMPLETE]
         return PUBLIC_STATUS.get(self.status, self.get_status_display())
 
     def public_history(self) -> list[tuple]:
