@@ -4,6 +4,7 @@ with reasons; the notifier gets the decision and how to appeal, each affected pa
 with a private link. Also the builders the other moderation tests share."""
 
 import datetime as dt
+from io import StringIO
 
 import pytest
 import time_machine
@@ -22,7 +23,7 @@ from editorial.complaints import (
 from editorial.complaints import ComplaintStatus as S
 from editorial.models import AffectedParty, AuditEvent, Complaint, ComplaintItem, Measure, OutboundMessage
 from editorial.services import CorrectionSpec, ItemDecision
-from tests.factories import ArticleFactory, EditorFactory, RenderedImageFactory, UserFactory
+from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.test_complaint_models import article_target, notice
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,9 @@ def officer(username: str = "wang") -> object:
 
 
 def image_target(image, line: int = 1) -> ResolvedURL:
-    return ResolvedURL(line=line, url=f"http://testserver{image.file.url}", kind="image", key=f"image:{image.pk}", image=image)
+    return ResolvedURL(
+        line=line, url=f"http://testserver{image.file.url}", kind="image", key=f"image:{image.pk}", image=image
+    )
 
 
 def passage_target(article: Article, passage: str, line: int = 1) -> ResolvedURL:
@@ -102,7 +105,10 @@ def editor_with_email():
 
 def test_only_a_copyright_officer_may_decide_and_nothing_changes_when_refused():
     complaint, _ = received()
-    for person in [UserFactory(username="editor", roles=["Editor"]), UserFactory(username="chief", roles=["Chief editor"])]:
+    for person in [
+        UserFactory(username="editor", roles=["Editor"]),
+        UserFactory(username="chief", roles=["Chief editor"]),
+    ]:
         with pytest.raises(ComplaintPermissionError, match="Only a copyright officer"):
             uphold(complaint, person)
     complaint.refresh_from_db()
@@ -115,7 +121,9 @@ def test_each_move_is_audited_with_who_and_from_which_state_to_which():
     wang = officer()
     complaint.start_review(actor=wang)
     uphold(complaint, wang)
-    events = list(AuditEvent.objects.for_object(complaint).order_by("pk").values_list("action", "from_state", "to_state"))
+    events = list(
+        AuditEvent.objects.for_object(complaint).order_by("pk").values_list("action", "from_state", "to_state")
+    )
     assert ("complaint.start_review", S.RECEIVED, S.IN_REVIEW) in events
     assert ("complaint.decide", S.IN_REVIEW, S.UPHELD) in events
     decide = AuditEvent.objects.for_object(complaint).get(action="complaint.decide")
@@ -300,11 +308,11 @@ def test_no_reply_by_the_deadline_closes_the_complaint_as_incomplete_by_the_time
     complaint.refresh_from_db()
     assert timezone.localtime(complaint.reply_due_at).date() == dt.date(2026, 5, 11)
     with time_machine.travel(dt.datetime(2026, 5, 11, 1, 0, tzinfo=dt.UTC), tick=False):  # an hour early
-        call_command("complaint_timers", stdout=open("/dev/null", "w"))
+        call_command("complaint_timers", stdout=StringIO())
     complaint.refresh_from_db()
     assert complaint.status == S.NEEDS_INFO
     with time_machine.travel(dt.datetime(2026, 5, 11, 3, 0, tzinfo=dt.UTC), tick=False):
-        call_command("complaint_timers", stdout=open("/dev/null", "w"))
+        call_command("complaint_timers", stdout=StringIO())
     complaint.refresh_from_db()
     assert complaint.status == S.CLOSED_INCOMPLETE and complaint.closed_at is not None
     assert not complaint.items.filter(is_open=True).exists()
@@ -331,6 +339,6 @@ def test_an_answer_in_time_puts_the_complaint_back_in_the_queue_and_the_timer_le
         complaint.request_information(actor=officer(), question="Which issue printed it?")
         complaint.add_information(text="Issue 37, page 4.")
     with time_machine.travel(dt.datetime(2026, 7, 1, 2, 0, tzinfo=dt.UTC), tick=False):
-        call_command("complaint_timers", stdout=open("/dev/null", "w"))
+        call_command("complaint_timers", stdout=StringIO())
     complaint.refresh_from_db()
     assert complaint.status == S.RECEIVED

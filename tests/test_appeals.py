@@ -1,0 +1,192 @@
+"""Issue 6, point 6: either side may appeal within 6 months of a decision (the notifier from the tracking
+page, the affected party from its private link); an officer other than the one who decided reviews it (the
+database refuses it too); a reversal undoes or applies the measure exactly."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.db import IntegrityError, transaction
+
+from articles.models import Article
+from editorial import services
+from editorial.complaints import ComplaintError, ComplaintPermissionError, ComplaintStateError
+from editorial.complaints import ComplaintStatus as S
+from editorial.models import Appeal, AuditEvent, Measure
+from editorial.services import ItemDecision
+from tests.factories import ArticleFactory, EditorFactory
+from tests.test_complaint_models import parse
+from tests.test_counter_notice import EDITOR_EMAIL, answer_link
+from tests.test_measures import article_fields
+from tests.test_moderation_decisions import Kind, Outcome, messages_to, officer, received, reject, uphold
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def article():
+    return ArticleFactory(responsible_editor=EditorFactory(display_name="Su Suiyue", email=EDITOR_EMAIL))
+
+
+@pytest.fixture
+def wang():
+    return officer("wang")
+
+
+@pytest.fixture
+def li():
+    return officer("li")
+
+
+def tracking(complaint, token) -> str:
+    return f"/copyright/notices/{complaint.reference}/?token={token}"
+
+
+def test_the_notifier_appeals_a_rejection_and_another_officer_reverses_it_applying_the_measure(
+    client, article, wang, li
+):
+    complaint, token = received(article)
+    reject(complaint, wang)
+    page = parse(client.get(tracking(complaint, token)).content)
+    button = [b for b in page.find_all("button") if "Appeal" in b.text()][0]
+    assert not button.has_attr("disabled")
+
+    response = client.post(
+        f"/copyright/notices/{complaint.reference}/appeal/",
+        {"token": token, "reasons": "Our archive shows we published the photograph in 2012."},
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    appeal = Appeal.objects.get()
+    assert complaint.status == S.APPEALED and appeal.by == "notifier" and appeal.original_decider == wang
+    assert messages_to(complaint.notifier_email, "complaint_appeal_lodged")
+
+    with pytest.raises(ComplaintPermissionError, match="another officer must decide"):
+        services.appeal_decide(appeal=appeal, by=wang, outcome=Appeal.Outcome.CONFIRMED, reasons="I stand by it.")
+
+    services.appeal_decide(
+        appeal=appeal,
+        by=li,
+        outcome=Appeal.Outcome.REVERSED,
+        reasons="The archive proves their earlier publication.",
+        decisions=[ItemDecision(item=complaint.items.get().pk, outcome=Outcome.UPHELD, measure=Kind.WITHHOLD_ARTICLE)],
+    )
+    complaint.refresh_from_db()
+    appeal.refresh_from_db()
+    assert complaint.status == S.UPHELD
+    assert (appeal.outcome, appeal.decided_by) == (Appeal.Outcome.REVERSED, li)
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHHELD
+    assert (
+        "The appeal on your copyright complaint"
+        in messages_to(complaint.notifier_email, "complaint_appeal_decision")[-1].subject
+    )
+    statement = messages_to(EDITOR_EMAIL, "statement_of_reasons")[-1].body
+    assert "The archive proves their earlier publication." in statement and "/answer/?token=" in statement
+
+
+def test_the_affected_party_appeals_and_a_reversal_restores_the_article_exactly(client, article, wang, li):
+    before = article_fields(article)
+    complaint, token = received(article)
+    uphold(complaint, wang)
+    path, party_token = answer_link()
+    page = client.get(f"{path}?token={party_token}").content.decode()
+    assert "Appeal the decision" in page
+    response = client.post(f"{path}appeal/", {"token": party_token, "reasons": "The picture is our own work."})
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    assert appeal.by == "affected_party" and appeal.affected_party.email == EDITOR_EMAIL
+    assert "the decision was appealed" in messages_to(complaint.notifier_email, "complaint_appeal_lodged")[-1].subject
+
+    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="It is their own picture.")
+
+    complaint.refresh_from_db()
+    assert complaint.status == S.REJECTED
+    assert article_fields(article) == before
+    assert Measure.objects.get().reversal_reason == Measure.Reversal.APPEAL
+    assert client.get(article.get_absolute_url()).status_code == 200
+
+
+def test_a_confirmed_appeal_leaves_the_decision_and_its_measure_as_they_were(article, wang, li):
+    complaint, _ = received(article)
+    uphold(complaint, wang)
+    appeal = complaint.lodge_appeal(by="notifier", reasons="Remove it from the archive too.")
+    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices.")
+    complaint.refresh_from_db()
+    assert complaint.status == S.UPHELD and Measure.objects.get().in_force
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHHELD
+    assert AuditEvent.objects.for_object(complaint).filter(action="complaint.decide_appeal").get().actor == li
+
+
+def test_appeals_close_six_months_after_the_decision(client, article, wang):
+    with time_machine.travel(MONDAY, tick=False):
+        complaint, token = received(article)
+        reject(complaint, wang)
+    complaint.refresh_from_db()
+    assert complaint.appeal_deadline.date() == (MONDAY + dt.timedelta(days=183)).date()
+    with time_machine.travel(MONDAY + dt.timedelta(days=182), tick=False):
+        assert complaint.may_appeal("notifier")
+    with time_machine.travel(MONDAY + dt.timedelta(days=184), tick=False):
+        html = client.get(tracking(complaint, token)).content.decode()
+        assert "can no longer be appealed" in html
+        response = client.post(
+            f"/copyright/notices/{complaint.reference}/appeal/", {"token": token, "reasons": "Late, but please."}
+        )
+    assert response.status_code == 409
+    assert "The time to appeal ended on" in response.content.decode()
+    assert not Appeal.objects.exists()
+
+
+def test_the_timer_closes_a_decided_complaint_once_the_appeal_window_has_passed(article, wang):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with time_machine.travel(MONDAY, tick=False):
+        complaint, _ = received(article)
+        uphold(complaint, wang)
+    with time_machine.travel(MONDAY + dt.timedelta(days=184), tick=False):
+        call_command("complaint_timers", stdout=StringIO())
+    complaint.refresh_from_db()
+    assert complaint.status == S.CLOSED
+    article.refresh_from_db()
+    assert article.status == Article.Status.WITHHELD  # closing the file keeps the measure in force
+
+
+def test_each_side_appeals_once(article, wang, li):
+    complaint, _ = received(article)
+    uphold(complaint, wang)
+    appeal = complaint.lodge_appeal(by="notifier", reasons="Remove it everywhere.")
+    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices.")
+    with pytest.raises(ComplaintStateError, match="already appealed"):
+        complaint.lodge_appeal(by="notifier", reasons="Again.")
+
+
+def test_an_appeal_cannot_be_lodged_before_a_decision(article):
+    complaint, _ = received(article)
+    with pytest.raises(ComplaintStateError):
+        complaint.lodge_appeal(by="notifier", reasons="Too early.")
+
+
+def test_the_database_refuses_an_appeal_decided_by_the_officer_who_made_the_decision(article, wang):
+    complaint, _ = received(article)
+    reject(complaint, wang)
+    appeal = complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Appeal.objects.filter(pk=appeal.pk).update(decided_by=wang, outcome=Appeal.Outcome.CONFIRMED)
+
+
+def test_reversing_a_rejection_needs_the_measures_and_a_second_decision_of_the_same_appeal_is_refused(
+    article, wang, li
+):
+    complaint, _ = received(article)
+    reject(complaint, wang)
+    appeal = complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    with pytest.raises(ComplaintError, match="say which measure applies"):
+        services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="They are right.")
+    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The rejection stands.")
+    with pytest.raises(ComplaintStateError, match="already decided by Li"):
+        services.appeal_decide(appeal=appeal, by=officer("zhao"), outcome=Appeal.Outcome.CONFIRMED, reasons="Same.")
