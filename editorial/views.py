@@ -351,7 +351,9 @@ def _answer_page(
     their_items = list(party.items.select_related("article", "image").order_by("position"))
     live = {
         measure.item_id: measure
-        for measure in Measure.objects.filter(item__in=their_items, reversed_at=None).select_related("item")
+        for measure in Measure.objects.filter(item__in=their_items, reversed_at=None).select_related(
+            "item__article", "item__image"
+        )
     }
     counter_items = [item for item in their_items if item.pk in live]
     may_counter = complaint.status in (S.UPHELD, S.PARTLY_UPHELD) and bool(counter_items)
