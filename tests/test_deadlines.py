@@ -1,0 +1,82 @@
+"""Issue 6, point 2 (deadlines): each complaint's clocks are computed per regime in business days (DESIGN.md
+section 5, "Deadlines"): the first decision, the notifier's reply window, an appeal's decision, and the
+restoration after a counter-notice (United States: between 10 and 14 business days; PRC: at once)."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from editorial.complaints import business_days_after, deadlines, due_label
+from tests.factories import ArticleFactory
+from tests.test_moderation_decisions import officer, received, reject
+
+pytestmark = pytest.mark.django_db
+
+FRIDAY_EVENING = dt.datetime(2026, 5, 8, 10, 0, tzinfo=dt.UTC)  # Friday 18:00 in Shanghai
+
+
+def local(value) -> dt.datetime:
+    return timezone.localtime(value)
+
+
+def test_business_days_skip_the_weekend_in_the_sites_time_zone():
+    # Saturday 01:00 UTC is still Friday 09:00 in Shanghai: one business day later is Monday.
+    saturday_utc = dt.datetime(2026, 5, 9, 1, 0, tzinfo=dt.UTC)
+    assert local(business_days_after(saturday_utc, 1)).date() == dt.date(2026, 5, 11)
+    assert local(business_days_after(FRIDAY_EVENING, 1)) == local(FRIDAY_EVENING) + dt.timedelta(days=3)
+    assert local(business_days_after(FRIDAY_EVENING, 10)).date() == dt.date(2026, 5, 22)
+    assert business_days_after(FRIDAY_EVENING, 0) == FRIDAY_EVENING
+
+
+def test_the_first_decision_is_due_per_regime(settings):
+    settings.COMPLAINT_DECISION_BUSINESS_DAYS = 1
+    settings.COMPLAINT_DECISION_BUSINESS_DAYS_BY_REGIME = {"eu": 3}
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        general, _ = received(ArticleFactory(), notifier_email="a@x.test")
+        eu, _ = received(ArticleFactory(), notifier_email="b@x.test", regime="eu")
+    assert local(general.decision_due_at).date() == dt.date(2026, 5, 11)  # Monday
+    assert local(eu.decision_due_at).date() == dt.date(2026, 5, 13)  # Wednesday
+
+
+def test_the_reply_window_and_the_appeal_decision_are_business_days(settings):
+    settings.COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS = 5
+    settings.COMPLAINT_APPEAL_DECISION_BUSINESS_DAYS = 5
+    with time_machine.travel(FRIDAY_EVENING, tick=False):
+        asked, _ = received(ArticleFactory(), notifier_email="a@x.test")
+        asked.request_information(actor=officer(), question="Which issue?")
+        appealed, _ = received(ArticleFactory(), notifier_email="b@x.test")
+        reject(appealed, officer())
+        appealed.lodge_appeal(by="notifier", reasons="Please look again.")
+    assert local(asked.reply_due_at).date() == dt.date(2026, 5, 15)
+    assert local(appealed.decision_due_at).date() == dt.date(2026, 5, 15)
+
+
+def test_the_us_restore_window_stays_within_10_to_14_business_days(settings):
+    settings.COMPLAINT_US_RESTORE_BUSINESS_DAYS = 12
+    assert deadlines("us").restore_days == 12
+    settings.COMPLAINT_US_RESTORE_BUSINESS_DAYS = 3  # the law does not allow it: 10 at the earliest
+    assert deadlines("us").restore_days == 10
+    settings.COMPLAINT_US_RESTORE_BUSINESS_DAYS = 30
+    assert deadlines("us").restore_days == 14
+    assert deadlines("prc").restore_days is None and deadlines("prc").bars_renotice
+    settings.COMPLAINT_RESTORE_BUSINESS_DAYS = 7
+    assert deadlines("eu").restore_days == 7 and deadlines("general").restore_days == 7
+
+
+@pytest.mark.parametrize(
+    ("offset", "label"),
+    [
+        (dt.timedelta(hours=5), "due in 5 h"),
+        (dt.timedelta(minutes=20), "due in 20 min"),
+        (dt.timedelta(days=3, hours=2), "due in 3 d"),
+        (dt.timedelta(hours=30), "due in 30 h"),
+        (-dt.timedelta(days=2), "overdue by 2 d"),
+        (-dt.timedelta(hours=3), "overdue by 3 h"),
+        (-dt.timedelta(seconds=10), "overdue by 1 min"),
+    ],
+)
+def test_deadlines_read_as_due_in_or_overdue_by(offset, label):
+    now = FRIDAY_EVENING
+    assert due_label(now + offset, now) == label
