@@ -185,7 +185,8 @@ def _facts(complaint: Complaint, item: ComplaintItem, measure: Measure) -> str:
         "detect the content or to decide."
     )
     if measure.reversed_at:
-        facts += f" The measure was undone on {_local_date(measure.reversed_at)}."
+        why = f" ({measure.get_reversal_reason_display().lower()})" if measure.reversal_reason else ""
+        facts += f" The measure was undone on {_local_date(measure.reversed_at)}{why}."
     return facts
 
 
@@ -242,6 +243,7 @@ def lumen_record(complaint: Complaint) -> dict:
                                     "kind": m.kind,
                                     "applied_at": _local_time(m.applied_at),
                                     "reversed_at": _local_time(m.reversed_at),
+                                    "reversal_reason": m.reversal_reason,
                                 }
                                 for m in sorted(item.measures.all(), key=lambda m: (m.applied_at, m.pk))
                             ],

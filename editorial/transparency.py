@@ -73,6 +73,7 @@ class Outcome:
 
 REGIME_LABELS = dict(Complaint.Regime.choices)
 MEASURE_LABELS = dict(Measure.Kind.choices)
+REVERSAL_LABELS = dict(Measure.Reversal.choices)
 APPEAL_OUTCOMES = [Appeal.Outcome.CONFIRMED, Appeal.Outcome.REVERSED, Appeal.Outcome.VARIED]
 APPEAL_LABELS = {value: Appeal.Outcome(value).label for value in APPEAL_OUTCOMES}
 
@@ -193,6 +194,7 @@ class Figures:
     decision_hours: list[float] = field(default_factory=list)
     measures_applied: dict[str, int] = field(default_factory=dict)  # measure kind -> measures
     measures_undone: dict[str, int] = field(default_factory=dict)
+    measures_undone_why: dict[str, int] = field(default_factory=dict)  # reversal reason -> measures
     counter_notices: int = 0
     restorations: int = 0
     litigation_holds: int = 0
@@ -278,6 +280,7 @@ class Figures:
             "measures_undone": {
                 "total": self.items_restored,
                 "by_measure": {kind: self.measures_undone.get(kind, 0) for kind in MEASURE_LABELS},
+                "by_reason": {why: self.measures_undone_why.get(why, 0) for why in REVERSAL_LABELS},
             },
             "counter_notices": self.counter_notices,
             "restorations": self.restorations,
@@ -305,6 +308,8 @@ class Figures:
             rows.append(("items_actioned", "", kind, self.measures_applied.get(kind, 0)))
         for kind in MEASURE_LABELS:
             rows.append(("measures_undone", "", kind, self.measures_undone.get(kind, 0)))
+        for why in REVERSAL_LABELS:
+            rows.append(("measures_undone_why", "", why, self.measures_undone_why.get(why, 0)))
         rows += [
             ("counter_notices", "", "", self.counter_notices),
             ("restorations", "", "", self.restorations),
@@ -362,7 +367,8 @@ DEFINITIONS = [
     (
         "measures_undone",
         "Measures undone",
-        "Measures undone in the period, the content restored exactly, after a counter-notice or an appeal.",
+        "Measures undone in the period, the content restored exactly: after a counter-notice, on appeal, or by an "
+        "officer (for example when a court action ended).",
     ),
     ("counter_notices", "Counter-notices", "Counter-notices received in the period."),
     ("restorations", "Restorations", "Complaints whose content was restored after a counter-notice in the period."),
@@ -421,12 +427,23 @@ def decision_times(period: Period) -> QuerySet:
     )
 
 
-def measures_by_kind(period: Period, *, when: str) -> QuerySet:
-    """Rows of (month, kind, n): measures applied (`when="applied_at"`) or undone (`"reversed_at"`) in the period."""
+def measures_applied_by_month(period: Period) -> QuerySet:
+    """Rows of (month, kind, n): measures applied in the period."""
     return (
-        Measure.objects.filter(**{f"{when}__gte": period.start, f"{when}__lt": period.end})
-        .annotate(month=ExtractMonth(when))
+        Measure.objects.filter(applied_at__gte=period.start, applied_at__lt=period.end)
+        .annotate(month=ExtractMonth("applied_at"))
         .values("month", "kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
+def measures_undone_by_month(period: Period) -> QuerySet:
+    """Rows of (month, kind, reversal_reason, n): measures undone in the period, and why."""
+    return (
+        Measure.objects.filter(reversed_at__gte=period.start, reversed_at__lt=period.end)
+        .annotate(month=ExtractMonth("reversed_at"))
+        .values("month", "kind", "reversal_reason")
         .annotate(n=Count("pk"))
         .order_by()
     )
@@ -509,10 +526,15 @@ def build_report(period: Period, *, now: datetime | None = None) -> Report:
         hours = max((decided_at - received_at).total_seconds(), 0) / 3600
         month_of(timezone.localtime(decided_at).month).decision_hours.append(hours)
 
-    for when, attribute in (("applied_at", "measures_applied"), ("reversed_at", "measures_undone")):
-        for row in measures_by_kind(period, when=when):
-            counts = getattr(month_of(row["month"]), attribute)
-            counts[row["kind"]] = counts.get(row["kind"], 0) + row["n"]
+    for row in measures_applied_by_month(period):
+        applied = month_of(row["month"]).measures_applied
+        applied[row["kind"]] = applied.get(row["kind"], 0) + row["n"]
+
+    for row in measures_undone_by_month(period):
+        figures = month_of(row["month"])
+        figures.measures_undone[row["kind"]] = figures.measures_undone.get(row["kind"], 0) + row["n"]
+        why = row["reversal_reason"]
+        figures.measures_undone_why[why] = figures.measures_undone_why.get(why, 0) + row["n"]
 
     for row in counter_notices_by_month(period):
         month_of(row["month"]).counter_notices += row["n"]
@@ -551,6 +573,7 @@ def _sum(period: Period, months: list[Figures]) -> Figures:
         for source, target in (
             (figures.measures_applied, total.measures_applied),
             (figures.measures_undone, total.measures_undone),
+            (figures.measures_undone_why, total.measures_undone_why),
             (figures.appeals_decided, total.appeals_decided),
         ):
             for key, n in source.items():

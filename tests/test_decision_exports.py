@@ -160,7 +160,7 @@ def test_each_measure_becomes_a_statement_of_reasons_with_the_databases_field_na
     assert article_statement["end_date_visibility_restriction"] == "2025-02-20"  # restored then
     assert article_statement["illegal_content_explanation"] == article_item.reasons
     assert "withheld the whole article" in article_statement["decision_facts"]
-    assert "undone on 2025-02-20" in article_statement["decision_facts"]
+    assert "undone on 2025-02-20 (restored after a valid counter-notice)" in article_statement["decision_facts"]
 
     assert image_statement["puid"] == f"{record.reference}-2-{removed.pk}"
     assert image_statement["decision_visibility"] == ["DECISION_VISIBILITY_CONTENT_REMOVED"]
@@ -227,7 +227,8 @@ def test_the_lumen_record_describes_the_notice_the_works_and_the_action_taken(cl
     assert [u["url"] for u in urls] == [article_item.url, f"{settings.SITE_URL}{image.url}"]
     assert [u["outcome"] for u in urls] == ["upheld", "upheld"]
     assert urls[0]["measures"][0]["kind"] == "withhold_article"
-    assert urls[0]["measures"][0]["reversed_at"] is not None
+    assert urls[0]["measures"][0]["reversed_at"] == "2025-02-20T10:00:00+08:00"
+    assert urls[0]["measures"][0]["reversal_reason"] == "counter_notice"
     body = response.content.decode()
     for private in [SECRET_EMAIL, SECRET_PHONE, SECRET_ADDRESS]:  # ...but never how to reach them
         assert private not in body

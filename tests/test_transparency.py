@@ -134,8 +134,21 @@ def complaint(
     return record
 
 
-def measure(item: ComplaintItem, kind: str, *, applied_at: datetime, reversed_at: datetime | None = None) -> Measure:
-    return Measure.objects.create(item=item, kind=kind, applied_at=applied_at, reversed_at=reversed_at)
+def measure(
+    item: ComplaintItem,
+    kind: str,
+    *,
+    applied_at: datetime,
+    reversed_at: datetime | None = None,
+    reason: str = Measure.Reversal.COUNTER_NOTICE,
+) -> Measure:
+    return Measure.objects.create(
+        item=item,
+        kind=kind,
+        applied_at=applied_at,
+        reversed_at=reversed_at,
+        reversal_reason=reason if reversed_at else "",
+    )
 
 
 def counter_notice(of: Complaint, *, at_moment: datetime) -> CounterNotice:
@@ -169,11 +182,14 @@ def moved(of: Complaint, to_state: str, *, at_moment: datetime) -> AuditEvent:
         )
 
 
-def appeal(of: Complaint, *, lodged_at: datetime, outcome=Appeal.Outcome.PENDING, decided_at=None) -> Appeal:
+def appeal(
+    of: Complaint, *, lodged_at: datetime, outcome=Appeal.Outcome.PENDING, decided_at=None, by="affected_party"
+) -> Appeal:
+    """An appeal (each side may appeal a complaint's decision once)."""
     with at(lodged_at):
         return Appeal.objects.create(
             complaint=of,
-            by="affected_party",
+            by=by,
             reasons="The licence covers this use.",
             outcome=outcome,
             decided_at=decided_at,
@@ -296,7 +312,7 @@ def test_measures_counter_notices_restorations_appeals_and_sanctions_are_counted
 
     appeal(first, lodged_at=local(2025, 1, 20, 9), outcome=Appeal.Outcome.REVERSED, decided_at=local(2025, 3, 1, 9))
     appeal(second, lodged_at=local(2025, 3, 2, 9), outcome=Appeal.Outcome.CONFIRMED, decided_at=local(2025, 3, 9, 9))
-    appeal(second, lodged_at=local(2025, 3, 20, 9))  # pending
+    appeal(second, lodged_at=local(2025, 3, 20, 9), by="notifier")  # pending
 
     sanction(NotifierSanction.Kind.WARNING, starts_at=local(2025, 4, 1, 9))
     sanction(NotifierSanction.Kind.SUSPENSION, starts_at=local(2025, 5, 1, 9))
@@ -309,6 +325,7 @@ def test_measures_counter_notices_restorations_appeals_and_sanctions_are_counted
         "by_measure": {"withhold_article": 1, "remove_image": 1, "correct": 1},
     }
     assert total["measures_undone"]["by_measure"]["withhold_article"] == 1
+    assert total["measures_undone"]["by_reason"] == {"counter_notice": 1, "appeal": 0, "officer": 0}
     assert total["counter_notices"] == 2
     assert total["restorations"] == 1
     assert total["litigation_holds"] == 1
