@@ -42,8 +42,26 @@ def queue_message(*, to: str, kind: str, template: str, context: dict, related=N
     message = OutboundMessage.objects.create(
         to=to, subject=subject[:250], body=body.strip() + "\n", kind=kind, related=related
     )
+    if is_reserved_address(to):
+        # Kept, like every message, but never handed to the mail server: nobody can receive it.
+        message.status = OutboundMessage.Status.GAVE_UP
+        message.last_error = "Not sent: the address is on a domain reserved for examples (RFC 2606), which has no mail."
+        message.save(update_fields=["status", "last_error"])
+        return message
     enqueue_after_commit(message.pk)
     return message
+
+
+# Domains reserved by RFC 2606 / RFC 6761 that never receive mail: `.invalid`, and the documentation domains.
+# (`.test` is reserved too but left out: a test mail server may serve it.) The demo content uses them.
+RESERVED_DOMAINS = tuple(
+    f"{sep}{domain}" for domain in ("example.com", "example.net", "example.org") for sep in ("@", ".")
+) + (".invalid",)
+
+
+def is_reserved_address(to: str) -> bool:
+    """An address on a domain reserved for documentation and examples, which no mailbox can be on."""
+    return to.strip().lower().rstrip(".").endswith(RESERVED_DOMAINS)
 
 
 def enqueue_after_commit(message_id: int) -> None:

@@ -26,6 +26,7 @@ from articles.models import Article, Correction, Image, Initiative, Milestone, S
 from editorial.models import Editor
 
 from . import pictures
+from .complaints import load_demo_complaints
 from .content import ACCOUNTS, EDITORS, INITIATIVES, MILESTONES, SECTIONS
 from .stories import STORIES, HeroData, StoryData, TimelineData
 
@@ -65,7 +66,7 @@ def load_demo(*, now: datetime.datetime | None = None) -> DemoReport:
         load_accounts(report)
         load_articles(report, now=now)
         load_milestones(report)
-        # Copyright complaints come next, once their models have landed: load_demo_complaints(report).
+        load_demo_complaints(report)
     return report
 
 
