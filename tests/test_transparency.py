@@ -549,3 +549,49 @@ def test_the_report_costs_the_same_queries_with_one_or_twenty_complaints(client,
     data = report_json(client, "2025-H1")
     assert data["total"]["complaints_received"]["total"] == 20
     assert data["total"]["appeals"]["reversals"] == 20
+
+
+# --- the real moves --------------------------------------------------------------------------------------------
+
+
+def test_the_report_counts_what_the_moderation_moves_record(client):
+    """Not hand-made rows: a decision, an appeal by the affected party and its reversal by another officer,
+    made with the real moves, land in the report where the builders above assume."""
+    from editorial.complaints import AFFECTED_PARTY
+    from editorial.roles import ROLE_COPYRIGHT_OFFICER
+    from editorial.services import ItemDecision, appeal_decide, complaint_decide
+    from tests.factories import EditorFactory, UserFactory
+    from tests.test_complaint_models import received_complaint
+
+    first_officer = UserFactory(username="first-officer", roles=[ROLE_COPYRIGHT_OFFICER])
+    second_officer = UserFactory(username="second-officer", roles=[ROLE_COPYRIGHT_OFFICER])
+    with time_machine.travel(local(2026, 3, 2, 10), tick=True):
+        article = ArticleFactory(responsible_editor=EditorFactory(email="desk@newsroom.test"))
+        filed, _ = received_complaint(article, regime=Complaint.Regime.EU)
+    with time_machine.travel(local(2026, 3, 2, 16), tick=True):
+        complaint_decide(
+            complaint=filed,
+            by=first_officer,
+            decisions=[ItemDecision(item=filed.items.get().pk, outcome=UPHELD, measure=Measure.Kind.WITHHOLD_ARTICLE)],
+            reasons="The article copies the notifier's text in full.",
+        )
+    with time_machine.travel(local(2026, 4, 6, 9), tick=True):
+        lodged = filed.lodge_appeal(
+            by=AFFECTED_PARTY, reasons="We wrote this ourselves.", affected_party=filed.affected_parties.get()
+        )
+    with time_machine.travel(local(2026, 4, 8, 9), tick=True):
+        appeal_decide(appeal=lodged, by=second_officer, outcome=Appeal.Outcome.REVERSED, reasons="Our own reporting.")
+        data = report_json(client, "2026-H1")
+
+    total = data["total"]
+    assert total["complaints_received"]["by_regime"]["eu"]["by_outcome"]["rejected"] == 1  # where it stands now
+    assert total["decisions"] == 1
+    assert total["median_hours_to_decision"] == 6.0  # the first decision, not the appeal's
+    assert total["items_actioned"]["by_measure"]["withhold_article"] == 1
+    assert total["measures_undone"]["by_reason"]["appeal"] == 1
+    assert month(data, "2026-04")["appeals"] == {
+        "lodged": 1,
+        "decided": {"confirmed": 0, "reversed": 1, "varied": 0},
+        "reversals": 1,
+    }
+    assert month(data, "2026-04")["measures_undone"]["total"] == 1
