@@ -246,8 +246,8 @@ STORAGES = {
 
 # Object storage (django-storages, S3 or any S3-compatible service) when AWS_STORAGE_BUCKET_NAME is set.
 # Public media are plain object URLs (behind a CDN if AWS_S3_CUSTOM_DOMAIN is set); the bucket policy makes
-# only the media prefix readable. Private files go to their own bucket (or prefix), written with a private
-# ACL, and never get a URL at all: config.storage.PrivateS3Storage.url() refuses, like the filesystem one.
+# only the media prefix readable. Private files go to their own bucket (or prefix), owner-only, and never
+# get a URL at all: config.storage.PrivateS3Storage.url() refuses, like the filesystem one.
 AWS_STORAGE_BUCKET_NAME = env("AWS_STORAGE_BUCKET_NAME")
 if AWS_STORAGE_BUCKET_NAME:
     # Unset values are left out, so boto3 finds credentials and region its usual way (instance role, etc.).
@@ -283,7 +283,9 @@ if AWS_STORAGE_BUCKET_NAME:
             "custom_domain": None,
             "querystring_auth": True,
             "querystring_expire": 300,
-            "default_acl": "private",
+            # No ACL header: S3 objects are private to the owner by default, and buckets created since 2023
+            # (ACLs disabled, "bucket owner enforced") refuse uploads that name an ACL.
+            "default_acl": None,
             "object_parameters": {"CacheControl": "private, no-store"},
         },
     }

@@ -9,7 +9,7 @@ class PrivateS3Storage(S3Storage):
 
     Like the filesystem private storage (base_url=None), `url()` refuses: a signed or unsigned link to
     evidence could be forwarded, cached or logged, so the application streams such files itself.
-    Objects are written with a private ACL (settings.STORAGES["private"]).
+    Objects are owner-only (S3's default; no public ACL is ever sent, see settings.STORAGES["private"]).
     """
 
     def url(self, name, parameters=None, expire=None, http_method=None):

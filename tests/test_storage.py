@@ -66,7 +66,7 @@ def test_private_files_get_a_private_backend_with_no_public_url_options(s3_stora
     assert private["BACKEND"] == "config.storage.PrivateS3Storage"
     options = private["OPTIONS"]
     assert options["bucket_name"] == "masthead-private"
-    assert options["default_acl"] == "private"
+    assert options["default_acl"] is None  # owner-only by S3's default; no ACL header for ACL-less buckets
     assert options["querystring_auth"] is True
     assert options["custom_domain"] is None  # a CDN domain would bypass signing
 
