@@ -160,7 +160,8 @@ def cached_page(
                 response = view(request, *args, **kwargs)
                 response.headers[HEADER] = "bypass"
                 return response
-            hit = _lookup(request, key)
+            base = (SITE, LISTINGS) if listing else (SITE, ARRIVALS)
+            hit = _lookup(request, key, base)
             if hit is not None:
                 return hit
             try:
@@ -172,7 +173,7 @@ def cached_page(
             except Exception:
                 logger.warning("page cache: cache unavailable", exc_info=True)
                 return view(request, *args, **kwargs)
-            setattr(request, _DEPENDENCIES, {SITE, LISTINGS} if listing else {SITE, ARRIVALS})
+            setattr(request, _DEPENDENCIES, set(base))
             response = view(request, *args, **kwargs)
             response.headers[HEADER] = "miss"
             if request.method == "GET":
@@ -211,20 +212,27 @@ def page_key(request: HttpRequest, allowed: frozenset[str] = frozenset()) -> str
     return _PAGE_PREFIX + hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
-def _lookup(request: HttpRequest, key: str) -> HttpResponse | None:
+def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpResponse | None:
+    """The cached page for `key` if none of what it shows has changed since it was rendered.
+
+    The page and the versions of the dependencies every such page has (`base`) come in one round trip; an
+    article page's own articles in a second one.
+    """
+    base_names = [_VERSION_PREFIX + name for name in base]
     try:
-        entry = cache.get(key)
+        found = cache.get_many([key, *base_names])
+        entry = found.pop(key, None)
         if entry is None:
             return None
         generation, due, dependencies, status, headers, content, etag, last_modified = entry
         if due is not None and time.time() >= due:
             return None
-        names = [_VERSION_PREFIX + name for name in dependencies]
-        versions = cache.get_many(names)
+        names = [_VERSION_PREFIX + name for name in dependencies if name not in base]
+        versions = [*found.values(), *cache.get_many(names).values()] if names else list(found.values())
     except Exception:
         logger.warning("page cache: cache unavailable", exc_info=True)
         return None
-    if len(versions) != len(names) or any(version > generation for version in versions.values()):
+    if len(versions) != len(base_names) + len(names) or any(version > generation for version in versions):
         return None
     response = get_conditional_response(request, etag=etag, last_modified=last_modified)
     if response is None:

@@ -9,24 +9,27 @@ import hashlib
 import logging
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models, transaction
-from django.db.models import Count, Expression, F, FloatField, Func, Q, Value
+from django.db import connections, models, router, transaction
+from django.db.models import Exists, Expression, F, FloatField, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from . import cache as page_cache
 from . import images as image_processing
@@ -579,28 +582,134 @@ class ArticleQuerySet(PublicContentQuerySet):
         the most recent; never the article itself. Only the newest few hundred articles sharing something,
         plus the newest `limit`, are scored, so the cost does not grow with the archive. Reads the
         article's initiatives and tags from its prefetch cache when they were prefetched.
+
+        Each candidate list walks the newest articles with an index and stops when it has enough, and
+        each candidate is scored by two small correlated counts, instead of joining every article to every
+        tag (issue 7: that join cost 6 ms at 2,000 articles and grew with the archive).
         """
         initiative_ids = [initiative.pk for initiative in article.initiatives.all()]
         tag_ids = [tag.pk for tag in article.tags.all()]
-        candidates = self.published().exclude(pk=article.pk)
-        newest = candidates.order_by("-published_at", "-pk").values("pk")[:limit]
-        pool = Q(pk__in=newest)
+        candidates = self.published().exclude(pk=article.pk).order_by("-published_at", "-pk")
+        pools = [candidates.values("pk")[:limit]]
         score = Value(0)
         if initiative_ids:
-            sharing = candidates.filter(initiatives__in=initiative_ids).order_by("-published_at")
-            pool |= Q(pk__in=sharing.values("pk")[:300])
-            score = score + 2 * Count("initiatives", filter=Q(initiatives__in=initiative_ids), distinct=True)
+            sharing = Article.initiatives.through.objects.filter(
+                article_id=OuterRef("pk"), initiative_id__in=initiative_ids
+            )
+            pools.append(candidates.filter(Exists(sharing)).values("pk")[:RECOMMENDATION_SCAN])
+            score = score + 2 * SubqueryCount(sharing)
         if tag_ids:
-            sharing = candidates.filter(tags__in=tag_ids).order_by("-published_at")
-            pool |= Q(pk__in=sharing.values("pk")[:300])
-            score = score + Count("tags", filter=Q(tags__in=tag_ids), distinct=True)
+            sharing = TaggedItem.objects.filter(
+                content_type_id=ContentType.objects.get_for_model(Article).pk,
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+            pools.append(candidates.filter(Exists(sharing)).values("pk")[:RECOMMENDATION_SCAN])
+            score = score + SubqueryCount(sharing)
+        if connections[self.db].features.supports_slicing_ordering_in_compound:  # PostgreSQL
+            pool = Q(pk__in=pools[0].union(*pools[1:]) if len(pools) > 1 else pools[0])
+        else:  # SQLite takes no LIMIT inside a UNION
+            pool = Q()
+            for part in pools:
+                pool |= Q(pk__in=part)
         return list(
-            candidates.filter(pool)
+            self.filter(pool)
             .select_related("section", "hero_image")
             .defer("body")
             .annotate(recommendation_score=score)
             .order_by("-recommendation_score", "-published_at", "-pk")[:limit]
         )
+
+
+# How many of the newest articles sharing an initiative (and, apart, a tag) the recommendations score: enough
+# to fill a pool of 24 with the best-matching ones (docs/decisions-perf.md).
+RECOMMENDATION_SCAN = 60
+
+
+def recommendation_pool(article: Article, *, state: ContentState | None = None) -> Sequence[Article]:
+    """`Article.objects.recommended_for(article)`, kept for as long as nothing a reader sees changes.
+
+    The pool is the costliest part of an article page (an index walk over other articles) and the same for
+    every reader, so it is memoised under the content state's token (pass `state` when it is at hand), which
+    changes whenever anything a reader can see is saved or comes due. `RECOMMENDATION_CACHE_SECONDS`
+    (default 600; 0: never kept) bounds it. What is kept is the columns a recommendation shows, not model
+    instances, which cost more to unpickle than the page spends on anything else. A cache outage only
+    means computing the pool each time.
+    """
+    seconds = getattr(settings, "RECOMMENDATION_CACHE_SECONDS", 600)
+    if seconds <= 0:
+        return Article.objects.recommended_for(article)
+    try:
+        key = f"articles:recommended:{_POOL_FORMAT}:{(state or content_state()).token}:{article.pk}"
+        rows = cache.get(key)
+    except Exception:
+        logger.warning("recommendations: cache unavailable", exc_info=True)
+        return Article.objects.recommended_for(article)
+    if rows is not None:
+        return RecommendationPool(rows, article._state.db)
+    pool = Article.objects.recommended_for(article)
+    try:
+        cache.set(key, [_pool_row(item) for item in pool], seconds)
+    except Exception:
+        logger.warning("recommendations: cache unavailable", exc_info=True)
+    return pool
+
+
+# What a recommendation shows of an article, its section and its picture (templates/articles/recommended.html).
+# The format is part of the cache key, so a deploy that changes it never reads the old one.
+_POOL_FORMAT = 1
+_POOL_ARTICLE = ("id", "title", "slug", "section_id", "hero_image_id", "published_at", "recommendation_score")
+_POOL_SECTION = ("id", "name", "slug")
+_POOL_IMAGE = ("id", "file", "alt_text", "width", "height", "removed_at")
+
+
+def _pool_row(article: Article) -> tuple:
+    section, image = article.section, article.hero_image
+    return (
+        tuple(getattr(article, name) for name in _POOL_ARTICLE),
+        tuple(getattr(section, name) for name in _POOL_SECTION) if section else None,
+        tuple(getattr(image, name).name if name == "file" else getattr(image, name) for name in _POOL_IMAGE)
+        if image
+        else None,
+    )
+
+
+class RecommendationPool(Sequence):
+    """A memoised pool: each article is built from its kept columns only when a page shows it."""
+
+    def __init__(self, rows: list[tuple], db: str | None):
+        self._rows, self._db, self._built = rows, db, {}
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        index = range(len(self))[index]
+        if index not in self._built:
+            self._built[index] = _pool_article(self._rows[index], self._db)
+        return self._built[index]
+
+    @property
+    def ids(self) -> list[int]:
+        return [row[0][0] for row in self._rows]
+
+
+def _pool_article(row: tuple, db: str | None) -> Article:
+    values, section, image = row
+    article = Article.from_db(db, _POOL_ARTICLE[:-1], values[:-1])
+    article.recommendation_score = values[-1]
+    article._state.fields_cache["section"] = Section.from_db(db, _POOL_SECTION, section) if section else None
+    article._state.fields_cache["hero_image"] = Image.from_db(db, _POOL_IMAGE, image) if image else None
+    return article
+
+
+class SubqueryCount(Subquery):
+    """How many rows a subquery finds, as an integer expression (0 when none)."""
+
+    template = "(SELECT count(*) FROM (%(subquery)s) _count)"
+    output_field = models.IntegerField()
 
 
 def recommendation_set(pool: list, page: int, size: int = 4) -> tuple[list, int, int]:
@@ -845,6 +954,76 @@ class Correction(PublicContent, models.Model):
 def private_storage():
     """Storage for files that must never have a public URL (evidence, withheld images)."""
     return storages["private"]
+
+
+# --- What an article page shows besides the article (issue 7: one query instead of four) ---
+
+
+def load_page_relations(article: Article) -> None:
+    """Fetch the article's tags, initiatives and corrections in one query, and the images its body places
+    (a second query, only when it places one), into its prefetch cache: `article.tags.all()`,
+    `article.initiatives.all()`, `article.corrections.all()` and `article.inline_images.all()` then cost
+    nothing more, exactly as after `prefetch_related`.
+
+    Plain SQL, the same on PostgreSQL and SQLite: the ORM's four prefetches cost more in Python than the
+    database spends answering them (issue 7). Tags and initiatives come with their name and slug only (the
+    rest is deferred): what a page shows of them.
+    """
+    db = article._state.db or router.db_for_read(Article, instance=article)
+    connection = connections[db]
+    q = connection.ops.quote_name
+    tagged = TaggedItem._meta
+    initiatives_through = Article.initiatives.through._meta
+    # Corrections first: the date in their fifth column gives that column its type in the union. Only names
+    # from the models' own metadata go into the text; every value is a parameter.
+    sql = (
+        f"SELECT 3, c.{q('id')}, c.{q('kind')}, c.{q('text')}, c.{q('published_at')}, c.{q('id')} "  # noqa: S608
+        f"FROM {q(Correction._meta.db_table)} c WHERE c.{q('article_id')} = %s "
+        f"UNION ALL SELECT 1, t.{q('id')}, t.{q('name')}, t.{q('slug')}, NULL, 0 "
+        f"FROM {q(Tag._meta.db_table)} t INNER JOIN {q(tagged.db_table)} i ON i.{q('tag_id')} = t.{q('id')} "
+        f"WHERE i.{q('content_type_id')} = %s AND i.{q('object_id')} = %s "
+        f"UNION ALL SELECT 2, n.{q('id')}, n.{q('name')}, n.{q('slug')}, NULL, n.{q('order')} "
+        f"FROM {q(Initiative._meta.db_table)} n INNER JOIN {q(initiatives_through.db_table)} r "
+        f"ON r.{q('initiative_id')} = n.{q('id')} WHERE r.{q('article_id')} = %s"
+    )
+    content_type = ContentType.objects.db_manager(db).get_for_model(Article).pk
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [article.pk, content_type, article.pk, article.pk])
+        rows = cursor.fetchall()
+    tags, initiatives, corrections = [], [], []
+    for row, pk, a, b, at, rank in rows:
+        if row == 1:
+            tags.append(Tag.from_db(db, ["id", "name", "slug"], [pk, a, b]))
+        elif row == 2:
+            initiatives.append((rank, a, Initiative.from_db(db, ["id", "name", "slug"], [pk, a, b])))
+        else:
+            at = _database_datetime(at, connection)
+            fields = ["id", "article_id", "kind", "text", "published_at"]
+            corrections.append((at, rank, Correction.from_db(db, fields, [pk, article.pk, a, b, at])))
+    tags.sort(key=lambda tag: tag.name)
+    inline = article.inline_image_ids()
+    images = list(Image.objects.using(db).filter(pk__in=inline)) if inline else []
+    _set_prefetched(article, "tags", Tag, tags)
+    _set_prefetched(article, "initiatives", Initiative, [i for *_, i in sorted(initiatives, key=lambda t: t[:2])])
+    _set_prefetched(article, "corrections", Correction, [c for *_, c in sorted(corrections, key=lambda t: t[:2])])
+    _set_prefetched(article, "inline_images", Image, images)
+
+
+def _database_datetime(value, connection) -> datetime:
+    # PostgreSQL answers with an aware datetime; SQLite with text in UTC, which the ORM would have parsed.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+        if settings.USE_TZ and timezone.is_naive(value):
+            value = timezone.make_aware(value, UTC)
+    return value
+
+
+def _set_prefetched(instance: models.Model, name: str, model: type[models.Model], objects: list) -> None:
+    # What prefetch_related leaves behind: a queryset already holding its results, under the relation's name.
+    queryset = model._default_manager.all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
 # --- Changes made without a save of ours ---

@@ -34,6 +34,8 @@ from .models import (
     clean_search_query,
     content_state,
     is_searchable,
+    load_page_relations,
+    recommendation_pool,
     recommendation_set,
 )
 
@@ -59,6 +61,7 @@ def public_page(view):
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         state = content_state()
+        request.content_state = state  # for the view: one read of the cache per request
         fragment = request.headers.get(FRAGMENT_HEADER, "")
         key = f"{state.token}|{request.get_full_path()}|{fragment}"
         etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
@@ -211,11 +214,7 @@ class ArchiveView(KeysetListMixin, ListView):
 
 class ArticleQuerysetMixin:
     def get_queryset(self):
-        return (
-            Article.objects.published()
-            .select_related("section", "editor", "responsible_editor", "hero_image")
-            .prefetch_related("initiatives", "tags", "corrections", "inline_images")
-        )
+        return Article.objects.published().select_related("section", "editor", "responsible_editor", "hero_image")
 
     def get_object(self, queryset=None):
         """The article at this address if a reader may see it; `Withheld` if a copyright measure withholds a
@@ -274,10 +273,15 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_object(self, queryset=None):
+        article = super().get_object(queryset)
+        load_page_relations(article)  # tags, initiatives, corrections and inline images: one or two queries
+        return article
+
     def get_context_data(self, **kwargs):
         article = self.object
-        recommendations = Recommendations(article, page=1)
-        page_cache.shows_articles(self.request, [article, *recommendations.pool])
+        recommendations = Recommendations(article, page=1, state=getattr(self.request, "content_state", None))
+        page_cache.shows(self.request, *map(page_cache.article, [article.pk, *recommendations.pool_ids]))
         # One query for the renditions of every picture on the page: hero, inline and recommended.
         pictures = [article.hero_image, *article.inline_images.all(), *recommendations.pictures]
         prefetch_related_objects([p for p in pictures if p is not None], "renditions")
@@ -291,8 +295,9 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
 class Recommendations:
     """One set of "Recommended reading" for an article, and the link to the next set."""
 
-    def __init__(self, article: Article, *, page: int):
-        self.pool = Article.objects.recommended_for(article)
+    def __init__(self, article: Article, *, page: int, state=None):
+        self.pool = recommendation_pool(article, state=state)
+        self.pool_ids = getattr(self.pool, "ids", None) or [item.pk for item in self.pool]
         self.article = article
         self.items, self.next_page, self.set_count = recommendation_set(self.pool, page, RECOMMENDATION_SET_SIZE)
         self.page = page
@@ -322,8 +327,10 @@ class RecommendedView(ArticleQuerysetMixin, DetailView):
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        recommendations = Recommendations(self.object, page=recommendation_page(self.request))
-        page_cache.shows_articles(self.request, [self.object, *recommendations.pool])
+        recommendations = Recommendations(
+            self.object, page=recommendation_page(self.request), state=getattr(self.request, "content_state", None)
+        )
+        page_cache.shows(self.request, *map(page_cache.article, [self.object.pk, *recommendations.pool_ids]))
         prefetch_related_objects(recommendations.pictures, "renditions")
         return super().get_context_data(recommendations=recommendations, **kwargs)
 
