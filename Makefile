@@ -51,6 +51,11 @@ worker: $(STAMP)
 test: $(STAMP)
 	DEBUG=$${DEBUG:-1} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
+# The reader pages against bare Django at scale (docs/performance.md). Needs PostgreSQL on 127.0.0.1; installs
+# wrk when it is missing. BENCH_ARGS="--quick" for a smoke run, "--articles 100000" for the scale run.
+bench: $(STAMP)
+	$(PY) tests/benchmarks/bench.py $(BENCH_ARGS)
+
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
