@@ -225,10 +225,18 @@ PUBLIC_EVENTS = {
     "complaint.filed": "You sent the complaint; we emailed you a link to confirm your address.",
     "complaint.information_added": "You added information.",
 }
+# A move's line depends on where it led (a decision may uphold or reject): (audit action, state) -> line.
+PUBLIC_MOVES: dict[tuple[str, str], str] = {}
 for _moves in TRANSITIONS.values():
-    for _move in _moves.values():
+    for _target, _move in _moves.items():
         if _move.public:
             PUBLIC_EVENTS.setdefault(f"complaint.{_move.action}", _move.public)
+            PUBLIC_MOVES[(f"complaint.{_move.action}", _target)] = _move.public
+
+
+def public_line(action: str, to_state: str) -> str:
+    """What the notifier's history says for an audit event of `action` that led to `to_state`."""
+    return PUBLIC_MOVES.get((action, to_state)) or PUBLIC_EVENTS[action]
 
 
 def allowed_move(source: str, target: str, by: str) -> Move:

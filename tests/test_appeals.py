@@ -190,3 +190,36 @@ def test_reversing_a_rejection_needs_the_measures_and_a_second_decision_of_the_s
     services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The rejection stands.")
     with pytest.raises(ComplaintStateError, match="already decided by Li"):
         services.appeal_decide(appeal=appeal, by=officer("zhao"), outcome=Appeal.Outcome.CONFIRMED, reasons="Same.")
+
+
+def test_hostile_input_on_the_appeal_forms_gets_a_4xx_and_stores_nothing(client, article, wang):
+    complaint, token = received(article)
+    uphold(complaint, wang)
+    appeal_url = f"/copyright/notices/{complaint.reference}/appeal/"
+    assert client.post(appeal_url, {"token": token, "reasons": "x" * 20001}).status_code == 400
+    assert client.post(appeal_url, {"token": token, "reasons": "   "}).status_code == 400
+    assert client.post(appeal_url, {"token": "wrong" * 10, "reasons": "Look again."}).status_code == 404
+    assert client.post(appeal_url, {"reasons": "Look again."}).status_code == 404
+    path, party_token = answer_link()
+    assert client.post(f"{path}appeal/", {"token": party_token + "x", "reasons": "Mine."}).status_code == 404
+    court = f"/copyright/notices/{complaint.reference}/court-action/"
+    assert client.post(court, {"token": token, "details": "x" * 5001, "confirm": "on"}).status_code == 400
+    assert not Appeal.objects.exists()
+    complaint.refresh_from_db()
+    assert complaint.status == S.UPHELD
+
+
+def test_malformed_decisions_in_the_admin_are_refused_with_a_message_not_an_error(client, article, wang):
+    complaint, _ = received(article)
+    client.force_login(wang)
+    item = complaint.items.get()
+    for data in [
+        {f"item-{item.pk}-outcome": "obliterate", "reasons": "Because."},
+        {f"item-{item.pk}-outcome": "upheld", f"item-{item.pk}-measure": "remove_image", "reasons": "Because."},
+        {f"item-{item.pk}-outcome": "upheld", f"item-{item.pk}-measure": "withhold_article", "reasons": "x" * 20001},
+        {},
+    ]:
+        response = client.post(f"/admin/editorial/complaint/{complaint.pk}/act/decide/", data)
+        assert response.status_code == 302, data
+    complaint.refresh_from_db()
+    assert complaint.status == S.RECEIVED and not Measure.objects.exists()

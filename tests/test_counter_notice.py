@@ -14,7 +14,6 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import tasks
 from editorial.complaints import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
 from tests.factories import ArticleFactory, EditorFactory
@@ -118,16 +117,32 @@ def test_a_us_counter_notice_is_forwarded_and_the_content_comes_back_by_itself_a
     assert CounterNotice.objects.get().valid is True
 
 
-def test_the_deferred_task_restores_on_time_without_the_command(client, settings):
+def ready_tasks(path: str):
+    from django_tasks_db.models import DBTaskResult
+
+    return list(DBTaskResult.objects.ready().filter(task_path=path))
+
+
+def test_a_task_deferred_to_the_restore_date_restores_on_time_without_the_command(
+    client, settings, django_capture_on_commit_callbacks
+):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    path = "editorial.tasks.restore_complaint_content"
     with time_machine.travel(MONDAY, tick=False):
         complaint, _, article, before = withheld_complaint("us")
-        # the task the counter-notice scheduled, as the worker would find it once due
-        assert tasks.restore_complaint_content.call(complaint.pk) is False  # nothing yet
-        send_counter_notice(client, complaint)
-    with time_machine.travel(MONDAY + dt.timedelta(days=15), tick=False):
-        assert tasks.restore_complaint_content.call(complaint.pk) is True
+        with django_capture_on_commit_callbacks(execute=True):
+            send_counter_notice(client, complaint)
+        complaint.refresh_from_db()
+        assert ready_tasks(path) == []  # enqueued, but not before its time
+    from django_tasks_db.models import DBTaskResult
+
+    (queued,) = DBTaskResult.objects.filter(task_path=path)
+    assert queued.run_after == complaint.restore_due_at and queued.args_kwargs["args"] == [complaint.pk]
+    with time_machine.travel(MONDAY + dt.timedelta(days=14, minutes=1), tick=False):
+        (due,) = ready_tasks(path)  # what a worker picks up now
+        assert due.task.call(*due.args_kwargs["args"]) is True
     assert article_fields(article) == before
+    assert due.task.call(*due.args_kwargs["args"]) is False  # running it again does nothing
 
 
 def test_a_reported_court_action_holds_the_content_past_the_restore_date(client):

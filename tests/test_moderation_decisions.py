@@ -342,3 +342,45 @@ def test_an_answer_in_time_puts_the_complaint_back_in_the_queue_and_the_timer_le
         call_command("complaint_timers", stdout=StringIO())
     complaint.refresh_from_db()
     assert complaint.status == S.RECEIVED
+
+
+# --- one table, one named move each -------------------------------------------------------------------------
+
+# Every move of the table and the named method or service that makes it.
+MOVE_MAKERS = {
+    "verify": Complaint.verify,
+    "expire": Complaint.expire,
+    "start_review": Complaint.start_review,
+    "return_to_queue": Complaint.return_to_queue,
+    "request_information": Complaint.request_information,
+    "reply": Complaint.add_information,
+    "close_incomplete": Complaint.close_incomplete,
+    "decide": services.complaint_decide,
+    "withdraw": Complaint.withdraw,
+    "close_as_misuse": Complaint.close_as_misuse,
+    "receive_counter_notice": services.counter_notice_file,
+    "accept_counter_notice": Complaint.accept_counter_notice,
+    "refuse_counter_notice": Complaint.refuse_counter_notice,
+    "restore": services.complaint_restore,
+    "report_court_action": Complaint.report_court_action,
+    "appeal": Complaint.lodge_appeal,
+    "decide_appeal": services.appeal_decide,
+    "close": Complaint.close,
+}
+
+
+def test_every_move_in_the_table_is_made_by_one_named_method_or_service():
+    from editorial.complaints import TRANSITIONS
+
+    actions = {move.action for moves in TRANSITIONS.values() for move in moves.values()}
+    assert actions == set(MOVE_MAKERS)
+    for maker in MOVE_MAKERS.values():
+        assert maker.__doc__, f"{maker.__qualname__} says what it does"
+
+
+def test_the_notifiers_history_names_the_decision_that_was_taken(client):
+    rejected, token = received()
+    reject(rejected, officer())
+    html = client.get(f"/copyright/notices/{rejected.reference}/?token={token}").content.decode()
+    assert "We decided: the complaint is rejected." in html
+    assert "the complaint is upheld" not in html

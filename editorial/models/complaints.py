@@ -48,6 +48,7 @@ from editorial.complaints import (
     deadlines,
     hash_token,
     new_token,
+    public_line,
     require_officer,
 )
 from editorial.complaints import ComplaintStatus as S
@@ -381,10 +382,11 @@ class Complaint(models.Model):
             AuditEvent.objects.for_object(self)
             .filter(action__in=list(PUBLIC_EVENTS))
             .order_by("created_at", "pk")
-            .only("created_at", "action", "details")
+            .only("created_at", "action", "to_state", "details")
         )
         return [
-            (event.created_at, PUBLIC_EVENTS[event.action], event.details.get("public_note", "")) for event in events
+            (event.created_at, public_line(event.action, event.to_state), event.details.get("public_note", ""))
+            for event in events
         ]
 
     def tracking_token_matches(self, token: str | None) -> bool:
