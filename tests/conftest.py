@@ -20,7 +20,7 @@ def _media_in_tmp(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "media", "base_url": "/media/"},
         },
         "private": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "BACKEND": "config.storage.PrivateFileSystemStorage",
             "OPTIONS": {"location": tmp_path / "private-media", "base_url": None},
         },
     }

@@ -14,15 +14,21 @@ from tests.factories import (
     ImageFactory,
     InitiativeFactory,
     MilestoneFactory,
-    SectionFactory,
     UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
 
 CHANGELISTS = [
-    "articles/article", "articles/image", "articles/section", "articles/initiative", "articles/correction",
-    "editorial/editor", "editorial/auditevent", "editorial/outboundmessage", "editorial/articlerevision",
+    "articles/article",
+    "articles/image",
+    "articles/section",
+    "articles/initiative",
+    "articles/correction",
+    "editorial/editor",
+    "editorial/auditevent",
+    "editorial/outboundmessage",
+    "editorial/articlerevision",
     "taggit/tag",
 ]
 

@@ -61,7 +61,14 @@ def test_development_defaults_need_nothing_set():
 
 
 def test_redis_url_switches_the_cache_backend():
-    code = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
-    env = {**os.environ, "DEBUG": "1", "REDIS_URL": "redis://127.0.0.1:6379/3", "DJANGO_SETTINGS_MODULE": "config.settings"}
+    code = (
+        "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    )
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "REDIS_URL": "redis://127.0.0.1:6379/3",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr
