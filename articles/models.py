@@ -396,6 +396,8 @@ class Rendition(PublicContent, models.Model):
 # --- Search (STYLE.md 7). The vendor-specific schema is made by migration 0003. ---
 
 SEARCH_CONFIG = "english"
+# How many of the most recent matching articles a search ranks (issue 7: a bounded cost at any size).
+SEARCH_RANK_WINDOW = 500
 SEARCH_MAX_CHARS = 256
 SEARCH_MAX_TERMS = 16
 # Private-use characters mark highlighted words in snippets; the template turns them into <mark>.
@@ -488,11 +490,7 @@ class ArticleQuerySet(PublicContentQuerySet):
 
     def for_listing(self) -> ArticleQuerySet:
         """What a card in a listing needs, in a constant number of queries (the body is left behind)."""
-        return (
-            self.select_related("section", "hero_image", "editor", "responsible_editor")
-            .prefetch_related("hero_image__renditions")
-            .defer("body")
-        )
+        return self.select_related("section", "hero_image").prefetch_related("hero_image__renditions").defer("body")
 
     def older_than(self, published_at: datetime, pk: int) -> ArticleQuerySet:
         """Keyset step in the newest-first order: the articles after (published_at, pk). Never an OFFSET."""
@@ -538,30 +536,28 @@ class ArticleQuerySet(PublicContentQuerySet):
             Value("g"),
             function="regexp_replace",
         )
-        return (
-            self.alias(search_match=SearchVectorColumn())
-            .filter(search_match=query)
-            .annotate(
-                # float8, so a rank read back from a page link compares equal to the one in the database.
-                search_rank=Cast(SearchRank(SearchVectorColumn(), query), FloatField()),
-                search_snippet=SearchHeadline(
-                    text,
-                    query,
-                    config=SEARCH_CONFIG,
-                    start_sel=HIGHLIGHT_START,
-                    stop_sel=HIGHLIGHT_STOP,
-                    max_words=30,
-                    min_words=12,
-                    max_fragments=2,
-                    fragment_delimiter=" … ",
-                ),
-            )
+        matching = self.alias(search_match=SearchVectorColumn()).filter(search_match=query)
+        return self._most_recent(matching).annotate(
+            # float8, so a rank read back from a page link compares equal to the one in the database.
+            search_rank=Cast(SearchRank(SearchVectorColumn(), query), FloatField()),
+            search_snippet=SearchHeadline(
+                text,
+                query,
+                config=SEARCH_CONFIG,
+                start_sel=HIGHLIGHT_START,
+                stop_sel=HIGHLIGHT_STOP,
+                max_words=30,
+                min_words=12,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            ),
         )
 
     def _search_sqlite(self, q: str) -> ArticleQuerySet:
         expression = fts5_query(q)
         # The SQL is constant; the reader's words only ever travel as bound parameters.
-        return self.filter(pk__in=RawSQL(_FTS_MATCH_SQL, [expression])).annotate(  # noqa: S611
+        matching = self.filter(pk__in=RawSQL(_FTS_MATCH_SQL, [expression]))  # noqa: S611
+        return self._most_recent(matching).annotate(
             search_rank=RawSQL(_FTS_RANK_SQL, [expression], output_field=FloatField()),  # noqa: S611
             search_snippet=RawSQL(  # noqa: S611
                 _FTS_SNIPPET_SQL, [HIGHLIGHT_START, HIGHLIGHT_STOP, expression], output_field=models.TextField()
@@ -573,7 +569,19 @@ class ArticleQuerySet(PublicContentQuerySet):
         condition = Q()
         for word in words:
             condition &= Q(title__icontains=word) | Q(dek__icontains=word) | Q(body__icontains=word)
-        return self.filter(condition).annotate(search_rank=Value(0.0, FloatField()), search_snippet=F("dek"))
+        return self._most_recent(self.filter(condition)).annotate(
+            search_rank=Value(0.0, FloatField()), search_snippet=F("dek")
+        )
+
+    def _most_recent(self, matching: ArticleQuerySet) -> ArticleQuerySet:
+        """The SEARCH_RANK_WINDOW most recent of `matching`, to be ranked.
+
+        Ranking reads every candidate's search vector, so a word most articles contain would cost a read of
+        most of the archive. The window bounds that: the database finds the newest matches by walking the
+        publication-date index for common words and through the GIN index for rarer ones, whichever its
+        statistics say is cheaper (docs/decisions-perf.md).
+        """
+        return self.filter(pk__in=matching.order_by("-published_at", "-pk").values("pk")[:SEARCH_RANK_WINDOW])
 
     def recommended_for(self, article: Article, *, limit: int = 24) -> list[Article]:
         """The pool of "Recommended reading" for `article`, best first, in one query.
