@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from editorial.complaints import ComplaintStatus as S
 from editorial.models import Complaint, Measure, OutboundMessage
-from editorial.roles import ROLE_COPYRIGHT_OFFICER
+from editorial.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.test_browser_complaint import on_live_server, serious_violations
 
@@ -91,6 +91,8 @@ def file_and_confirm(page, live_server, article) -> Complaint:
 
 def officer_upholds_withholding_the_article(page, live_server, complaint: Complaint) -> None:
     """The officer's part: sign in, find the complaint in the queue, decide it on its page."""
+    # A transactional test that ran before flushed every table, the role groups made by a migration too.
+    sync_roles()
     UserFactory(username="officer", first_name="Lena", last_name="Marsh", roles=[ROLE_COPYRIGHT_OFFICER])
     page.goto(f"{live_server.url}/admin/")
     page.get_by_label("Username").fill("officer")
