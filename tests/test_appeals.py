@@ -223,3 +223,16 @@ def test_malformed_decisions_in_the_admin_are_refused_with_a_message_not_an_erro
         assert response.status_code == 302, data
     complaint.refresh_from_db()
     assert complaint.status == S.RECEIVED and not Measure.objects.exists()
+
+
+def test_the_tracking_page_after_a_decision_costs_the_same_queries_with_one_or_twenty_items(
+    client, wang, django_assert_max_num_queries
+):
+    small, small_token = received(ArticleFactory(), notifier_email="small@lens.test")
+    big, big_token = received(*[ArticleFactory() for _ in range(20)], notifier_email="big@lens.test")
+    for complaint in (small, big):
+        uphold(complaint, wang)
+    with django_assert_max_num_queries(10) as captured:
+        assert "Appeal the decision" in client.get(tracking(small, small_token)).content.decode()
+    with django_assert_max_num_queries(len(captured)):
+        assert client.get(tracking(big, big_token)).status_code == 200
