@@ -23,6 +23,7 @@ LABELS = [
     ("articles", "articles"),
     ("images", "images"),
     ("corrections", "corrections"),
+    ("complaints", "copyright complaints"),
 ]
 
 
