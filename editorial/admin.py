@@ -12,18 +12,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from taggit.models import Tag
 
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 
 from . import preview, revisions, workflow
 from .models import ArticleRevision, AuditEvent, Editor, OutboundMessage
+from .widgets import TagAutocompleteWidget
 
 
 @admin.register(Editor)
@@ -132,6 +134,7 @@ class ArticleAdminForm(forms.ModelForm):
             "original_url",
             "source_contact_email",
         ]
+        widgets = {"tags": TagAutocompleteWidget}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -344,6 +347,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
         return [
             path("scheduled/", wrap(self.scheduled_view), name="articles_article_scheduled"),
+            path("tag-suggestions/", wrap(self.tag_suggestions_view), name="articles_article_tag_suggestions"),
             path("<path:object_id>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
             path("<path:object_id>/preview-link/", wrap(self.preview_link_view), name="articles_article_preview_link"),
             path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),
@@ -353,6 +357,21 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_restore",
             ),
         ] + urls
+
+    def tag_suggestions_view(self, request):
+        """Existing tags containing what the editor typed, most used first (JSON for the tag widget)."""
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        fragment = request.GET.get("q", "")[:100].split(",")[-1].strip()
+        names = []
+        if fragment:
+            names = list(
+                Tag.objects.filter(name__icontains=fragment)
+                .annotate(uses=Count("taggit_taggeditem_items"))
+                .order_by("-uses", "name")
+                .values_list("name", flat=True)[:10]
+            )
+        return JsonResponse({"results": names})
 
     def get_object(self, request, object_id, from_field=None):
         # An id past the database's integer range is simply not an article (SQLite would raise OverflowError).

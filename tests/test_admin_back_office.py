@@ -168,3 +168,23 @@ def test_nobody_but_a_superuser_can_edit_the_audit_trail(client, role):
 def test_a_staff_user_without_a_role_sees_nothing(client):
     client.force_login(UserFactory(username="no-role"))
     assert client.get("/admin/articles/article/").status_code == 403
+
+
+def test_tag_field_suggests_existing_tags_most_used_first(admin_client):
+    ArticleFactory(tags=["ports", "port cities"])
+    ArticleFactory(tags=["ports"])
+    ArticleFactory(tags=["trade"])
+    html = admin_client.get("/admin/articles/article/add/").content.decode()
+    assert 'data-suggest-url="../tag-suggestions/"' in html and "<datalist" in html
+    assert "editorial/tag-autocomplete.js" in html
+    response = admin_client.get("/admin/articles/article/tag-suggestions/", {"q": "health, por"})
+    assert response.json() == {"results": ["ports", "port cities"]}
+    assert admin_client.get("/admin/articles/article/tag-suggestions/", {"q": ""}).json() == {"results": []}
+    assert admin_client.get("/admin/articles/article/tag-suggestions/", {"q": "x" * 5000}).status_code == 200
+
+
+def test_tag_suggestions_need_an_editing_role(client):
+    login_as(client, "Copyright officer")
+    assert client.get("/admin/articles/article/tag-suggestions/", {"q": "po"}).status_code == 403
+    client.logout()
+    assert client.get("/admin/articles/article/tag-suggestions/", {"q": "po"}).status_code == 302
