@@ -19,7 +19,7 @@ from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
-from django.utils.decorators import method_decorator
+from django.utils.decorators import classonlymethod
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
@@ -94,8 +94,20 @@ def reader_view(view=None, *, params=(), listing: bool = True):
 
 
 def reader_page(*, params=(), listing: bool = True):
-    """`reader_view` for a class-based view."""
-    return method_decorator(reader_view(params=params, listing=listing), name="dispatch")
+    """`reader_view` for a class-based view: it wraps the function `as_view()` returns, once, rather than
+    `dispatch` (method_decorator would build both wrappers again on every request)."""
+
+    def decorate(cls):
+        as_view = cls.as_view
+
+        @classonlymethod
+        def wrapped_as_view(klass, **initkwargs):
+            return reader_view(as_view.__func__(klass, **initkwargs), params=params, listing=listing)
+
+        cls.as_view = wrapped_as_view
+        return cls
+
+    return decorate
 
 
 # The query parameters of keyset-paginated listings.

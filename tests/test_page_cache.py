@@ -194,6 +194,29 @@ def test_the_recommendations_fragment_and_the_whole_page_are_cached_apart(client
     assert assert_hit(client, url).content == whole.content
 
 
+def test_a_page_kept_by_another_process_is_served_from_the_shared_cache(client, article):
+    client.get(article.get_absolute_url())
+    page_cache.local_pages.clear()  # this process never saw it: another worker rendered it
+    assert_hit(client, article.get_absolute_url())
+
+
+def test_the_shared_cache_alone_serves_pages_when_no_local_copies_are_kept(client, article, settings):
+    settings.PAGE_CACHE_LOCAL_ENTRIES = 0
+    client.get(article.get_absolute_url())
+    assert_hit(client, article.get_absolute_url())
+    article.title = "Harbour opens to ferries"
+    article.save()
+    assert "Harbour opens to ferries" in text(assert_miss(client, article.get_absolute_url()))
+
+
+def test_a_local_copy_is_not_served_after_a_change_made_elsewhere(client, article):
+    client.get(article.get_absolute_url())
+    # Another process saves the article: only the shared versions change, this process's copy stays.
+    page_cache._bump((page_cache.article(article.pk),))
+    Article.objects.filter(pk=article.pk).update(title="Renamed elsewhere")
+    assert "Renamed elsewhere" in text(assert_miss(client, article.get_absolute_url()))
+
+
 def test_a_page_cache_of_zero_seconds_switches_it_off(client, article, settings):
     settings.PAGE_CACHE_SECONDS = 0
     for _ in range(2):
