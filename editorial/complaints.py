@@ -268,7 +268,7 @@ def new_token() -> str:
 
 def business_days_after(start, days: int):
     """`start` moved forward by `days` working days (Monday to Friday in the site's time zone), keeping its
-    time of day. Public holidays are not counted out (docs/decisions-complaints.md)."""
+    time of day. Public holidays are not counted out (docs/decisions.md, "copyright complaints, part 1")."""
     current = timezone.localtime(start) if timezone.is_aware(start) else start
     remaining = days
     while remaining > 0:

@@ -4,7 +4,7 @@ A shared link carries the article's id, when it was made and when it expires, si
 (`TimestampSigner`). It opens that one article and nothing else, and stops working when it expires, when the
 article is live, once the article has gone live at any moment since the link was made (published, or its
 scheduled time passed), or when it is withheld. It needs no table: revoking every link at once is rotating
-SECRET_KEY (docs/decisions-workflow.md).
+SECRET_KEY (docs/decisions.md, "the editorial workflow").
 """
 
 from __future__ import annotations

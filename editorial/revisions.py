@@ -2,7 +2,8 @@
 
 Our own code on the existing `ArticleRevision` model rather than django-reversion or django-simple-history:
 both would need their own tables and migrations for what is one JSON snapshot per save, and neither knows
-our credit line, inline images or taggit tags without the same amount of glue (docs/decisions-workflow.md).
+our credit line, inline images or taggit tags without the same amount of glue (docs/decisions.md, "the editorial
+workflow").
 
 A snapshot holds what a reader sees and what the credit line promises: headline, standfirst, body, section,
 hero and inline images, tags, initiatives, both credited editors, and the filing and source fields. Related
