@@ -90,24 +90,25 @@ class LocalPages:
 
     A page found here still has its dependencies' versions checked in the shared cache, so it is never
     served after a change another process made; it only saves fetching the page itself (one round trip of
-    two for an article page). `PAGE_CACHE_LOCAL_ENTRIES` pages at most (default 500; 0: none).
+    two for an article page). `PAGE_CACHE_LOCAL_ENTRIES` pages at most (default 500; 0: none). Each page
+    is held with the generation at which its versions were last found unchanged (None: not yet checked).
     """
 
     def __init__(self):
-        self._entries: OrderedDict[str, Entry] = OrderedDict()
+        self._entries: OrderedDict[str, tuple[Entry, int | None]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Entry | None:
+    def get(self, key: str) -> tuple[Entry, int | None] | None:
         with self._lock:
-            entry = self._entries.get(key)
-            if entry is not None:
+            held = self._entries.get(key)
+            if held is not None:
                 self._entries.move_to_end(key)
-            return entry
+            return held
 
-    def put(self, key: str, entry: Entry) -> None:
+    def put(self, key: str, entry: Entry, checked_at: int | None = None) -> None:
         limit = getattr(settings, "PAGE_CACHE_LOCAL_ENTRIES", 500)
         with self._lock:
-            self._entries[key] = entry
+            self._entries[key] = (entry, checked_at)
             self._entries.move_to_end(key)
             while len(self._entries) > max(limit, 0):
                 self._entries.popitem(last=False)
@@ -121,7 +122,51 @@ class LocalPages:
             self._entries.clear()
 
 
+class GenerationWatch:
+    """The generation counter as this process last read it, re-read at most every
+    `PAGE_CACHE_CHECK_SECONDS` (default 0: never kept, every hit checks its versions).
+
+    With a window, a page this process holds whose versions were found unchanged at the generation it
+    reads is served with no round trip at all while nothing changed anywhere; a change made by another
+    process is then seen within the window, and at once by the process that made it.
+    """
+
+    def __init__(self):
+        self.value: int | None = None
+        self.read_at = float("-inf")
+        self._lock = threading.Lock()
+
+    def current(self) -> int | None:
+        """The counter, read again if the window has passed; None when the shared cache has lost it."""
+        window = page_cache_check_seconds()
+        now = _clock()
+        with self._lock:
+            if self.value is not None and now - self.read_at < window:
+                return self.value
+        value = cache.get(_GENERATION_KEY)
+        if value is None:
+            local_pages.clear()
+        with self._lock:
+            self.value, self.read_at = value, now
+        return value
+
+    def saw(self, value: int) -> None:
+        """This process has just changed something: its own pages are checked again at once."""
+        with self._lock:
+            self.value, self.read_at = value, _clock()
+
+    def forget(self) -> None:
+        with self._lock:
+            self.value, self.read_at = None, float("-inf")
+
+
+def page_cache_check_seconds() -> float:
+    return getattr(settings, "PAGE_CACHE_CHECK_SECONDS", 0)
+
+
+_clock = time.monotonic
 local_pages = LocalPages()
+generation_watch = GenerationWatch()
 
 
 def article(pk: int) -> str:
@@ -149,6 +194,7 @@ def _bump(names: tuple[str, ...]) -> None:
     try:
         generation = _next_generation()
         cache.set_many({_VERSION_PREFIX + name: generation for name in names}, timeout=None)
+        generation_watch.saw(generation)
     except Exception:  # a cache outage must not stop an editor's save; pages then expire by their timeout
         logger.warning("page cache: could not retire %s", ", ".join(names), exc_info=True)
 
@@ -166,6 +212,7 @@ def _current_generation() -> int:
     if value is None:
         # The shared cache lost everything (a restart, a flush): nothing kept here can be checked any more.
         local_pages.clear()
+        generation_watch.forget()
         cache.add(_GENERATION_KEY, _fresh_generation(), timeout=None)
         value = cache.get(_GENERATION_KEY)
     return value
@@ -273,18 +320,26 @@ def page_key(request: HttpRequest, allowed: frozenset[str] = frozenset()) -> str
 def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpResponse | None:
     """The cached page for `key` if none of what it shows has changed since it was rendered.
 
-    A page this process holds costs one round trip to the shared cache: its dependencies' versions. Else
-    the page and the versions of the dependencies every such page has (`base`) come in one round trip,
-    and an article page's own articles in a second one.
+    A page this process holds costs one round trip to the shared cache: its dependencies' versions (none,
+    with a `PAGE_CACHE_CHECK_SECONDS` window, while the generation counter has not moved since they were
+    last found unchanged). Else the page and the versions of the dependencies every such page has
+    (`base`) come in one round trip, and an article page's own articles in a second one.
     """
     base_names = [_VERSION_PREFIX + name for name in base]
     now = time.time()
     try:
-        entry = local_pages.get(key)
+        held = local_pages.get(key)
+        entry = held[0] if held is not None else None
         if entry is not None and _fresh(entry, now):
+            generation = generation_watch.current() if page_cache_check_seconds() > 0 else None
+            if generation is not None and held[1] == generation:
+                return _respond(request, entry)  # nothing has changed anywhere since it was checked
+            # The generation is read before the versions: a change after it is seen at the next read.
             names = [_VERSION_PREFIX + name for name in entry.dependencies]
             versions = list(cache.get_many(names).values())
             expected = len(names)
+            if len(versions) == expected and all(version <= entry.generation for version in versions):
+                local_pages.put(key, entry, generation)
         else:
             found = cache.get_many([key, *base_names])
             entry = found.pop(key, None)
@@ -301,6 +356,10 @@ def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpRespon
     if len(versions) != expected or any(version > entry.generation for version in versions):
         local_pages.discard(key)
         return None
+    return _respond(request, entry)
+
+
+def _respond(request: HttpRequest, entry: Entry) -> HttpResponse:
     response = get_conditional_response(request, etag=entry.etag, last_modified=entry.last_modified)
     if response is None:
         response = HttpResponse(entry.content, status=entry.status)

@@ -13,9 +13,10 @@
    pages deep, search p95 and the plan's use of the GIN index, a complaint naming 1,000 addresses
    validated by the complaint form, and a pyinstrument profile of warm article pages searched for image work.
 3. Serves the site with the bench settings (tests/benchmarks/settings.py: the site plus two bare-Django
-   reference views) under gunicorn, 2 sync workers, DEBUG off, on loopback: once without the page cache
-   and once with it (Redis when it answers, else local memory). From this process, wrk drives each page
-   for a few seconds (the article page and search rotate over many addresses with a Lua script).
+   reference views) under gunicorn, 2 sync workers, DEBUG off, on loopback: once without the page cache,
+   once with it (Redis when it answers, else local memory), and once more for the article page and home
+   with PAGE_CACHE_CHECK_SECONDS=1. From this process, wrk drives each page for a few seconds (the article
+   page and search rotate over many addresses with a Lua script).
 4. Prints one table: requests/s, p50 and p99 latency, queries per request, and each page's requests/s as
    a ratio to the two reference views measured in the same run; then the in-process figures against
    the issue's targets. Everything also goes to --json.
@@ -61,6 +62,7 @@ from tests.load.loadtest import (  # noqa: E402 - after the path is set
 PYTHON = sys.executable
 SETTINGS = "tests.benchmarks.settings"
 PAGES = ["article", "home", "archive", "archive_deep", "initiative", "search", "rss"]
+WINDOWED_PAGES = ["article", "home"]  # the two with a target for the page cache
 REFERENCES = ["bare_constant", "bare_article"]
 LABELS = {
     "article": "article page",
@@ -395,16 +397,20 @@ def load(port: int, paths: list[str], *, seconds: int, connections: int, threads
     return result
 
 
-def phase(name, env, args, urls, work: Path, *, cached: bool) -> dict:
-    env = {**env, "BENCH_PAGE_CACHE_SECONDS": "300" if cached else "0"}
+def phase(name, env, args, urls, work: Path, *, cached: bool, pages=PAGES, check_seconds: float = 0) -> dict:
+    env = {
+        **env,
+        "BENCH_PAGE_CACHE_SECONDS": "300" if cached else "0",
+        "BENCH_PAGE_CACHE_CHECK_SECONDS": str(check_seconds),
+    }
     port = int(urllib.parse.urlsplit(env["SITE_URL"]).port)
-    print(f"== {name}: gunicorn, {args.workers} sync workers, page cache {'on' if cached else 'off'}")
-    server = serve(env, port, args.workers, work / f"gunicorn-{'cached' if cached else 'uncached'}.log")
+    print(f"== {name}: gunicorn, {args.workers} sync workers")
+    server = serve(env, port, args.workers, work / f"gunicorn-{name.replace(' ', '-')}.log")
     client = Http(port)
     results = {}
     try:
         # The references at the start and at the end: the machine is shared, and the mean of the two is fairer.
-        for page in [*REFERENCES, *PAGES, *REFERENCES]:
+        for page in [*REFERENCES, *pages, *REFERENCES]:
             for path in urls[page]:  # warm: every address once (and into the page cache when it is on)
                 status = client.request("GET", path)[0]
                 if status != 200:
@@ -446,12 +452,16 @@ def combine(runs: list[dict]) -> dict:
 # -- the table ---------------------------------------------------------------------------------------------------
 
 
+def references(measured: dict, phase: str | None = None) -> dict[str, float]:
+    """Each reference view's requests/s: the mean of its runs in `phase` (the one a page was measured in,
+    which is the fairer comparison on a shared machine), or in every phase."""
+    phases = [phase] if phase else list(measured)
+    return {name: statistics.mean(run for p in phases for run in measured[p][name]["rps_runs"]) for name in REFERENCES}
+
+
 def table(report: dict) -> str:
     measured = report["measured"]
-    refs = {
-        name: statistics.mean([measured[p][name]["rps"] for p in ("uncached", "cached") if name in measured[p]])
-        for name in REFERENCES
-    }
+    refs = references(measured)
     queries = report["in_process"]["queries"]
     cached_queries = report["in_process"]["queries_cached"]
     lines = [
@@ -459,7 +469,7 @@ def table(report: dict) -> str:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for name in REFERENCES:
-        per_phase = [measured[p][name] for p in ("uncached", "cached") if name in measured[p]]
+        per_phase = [measured[p][name] for p in measured if name in measured[p]]
         runs = [n for r in per_phase for n in r.get("rps_runs", [round(r["rps"])])]
         lines.append(
             f"| {LABELS[name]} (runs: {', '.join(f'{n:,}' for n in runs)}) | n/a | {refs[name]:,.0f} | "
@@ -467,17 +477,22 @@ def table(report: dict) -> str:
             f"{statistics.mean(r['p99_ms'] for r in per_phase):.1f} | {queries[name]} | "
             f"{refs[name] / refs['bare_constant']:.2f} | {refs[name] / refs['bare_article']:.2f} |"
         )
-    for cached in (False, True):
-        for page in PAGES:
-            r = measured["cached" if cached else "uncached"][page]
+    for phase_name, mode, pages in (
+        ("uncached", "off", PAGES),
+        ("cached", "on", PAGES),
+        ("windowed", "on, checked ≤ 1/s", WINDOWED_PAGES),
+    ):
+        phase_refs = references(measured, phase_name)
+        for page in pages:
+            r = measured[phase_name][page]
             label = LABELS[page]
             if page == "archive_deep":
                 label = f"archive, page {report['in_process']['deep_page']:,}"
             errors = f" ({sum(r['non_200'].values())} not 200)" if r["non_200"] else ""
             lines.append(
-                f"| {label}{errors} | {'on' if cached else 'off'} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
-                f"{r['p99_ms']:.1f} | {(cached_queries if cached else queries)[page]} | "
-                f"{r['rps'] / refs['bare_constant']:.2f} | {r['rps'] / refs['bare_article']:.2f} |"
+                f"| {label}{errors} | {mode} | {r['rps']:,.0f} | {r['p50_ms']:.1f} | "
+                f"{r['p99_ms']:.1f} | {(queries if mode == 'off' else cached_queries)[page]} | "
+                f"{r['rps'] / phase_refs['bare_constant']:.2f} | {r['rps'] / phase_refs['bare_article']:.2f} |"
             )
     return "\n".join(lines)
 
@@ -485,10 +500,14 @@ def table(report: dict) -> str:
 def targets(report: dict) -> list[tuple[str, str, bool]]:
     """The issue's targets: (what, measured, met)."""
     measured, inproc = report["measured"], report["in_process"]
-    refs = {name: statistics.mean([measured[p][name]["rps"] for p in ("uncached", "cached")]) for name in REFERENCES}
-    article = measured["uncached"]["article"]["rps"] / refs["bare_article"]
-    cached_article = measured["cached"]["article"]["rps"] / refs["bare_constant"]
-    cached_home = measured["cached"]["home"]["rps"] / refs["bare_constant"]
+    def ratio(phase: str, page: str, reference: str) -> float:
+        return measured[phase][page]["rps"] / references(measured, phase)[reference]
+
+    article = ratio("uncached", "article", "bare_article")
+    cached_article = ratio("cached", "article", "bare_constant")
+    cached_home = ratio("cached", "home", "bare_constant")
+    windowed_article = ratio("windowed", "article", "bare_constant")
+    windowed_home = ratio("windowed", "home", "bare_constant")
     deep = inproc["archive_ms"]["deep"] / inproc["archive_ms"]["first"]
     deep_wrk = measured["uncached"]["archive"]["rps"] / measured["uncached"]["archive_deep"]["rps"]
     complaint = inproc["complaint"]
@@ -503,8 +522,16 @@ def targets(report: dict) -> list[tuple[str, str, bool]]:
             f"{inproc['article_cold_ms']['p50']:.2f} ms, {inproc['article_cold_queries']} queries with a cold cache)",
             inproc["article_ms"]["p50"] < 3,
         ),
-        ("article page, page cache on, ≥ 0.70 × constant", f"{cached_article:.2f}", cached_article >= 0.70),
-        ("home, page cache on, ≥ 0.70 × constant", f"{cached_home:.2f}", cached_home >= 0.70),
+        (
+            "article page, page cache on, ≥ 0.70 × constant (every hit checked; checked ≤ 1/s)",
+            f"{cached_article:.2f}; {windowed_article:.2f}",
+            cached_article >= 0.70,
+        ),
+        (
+            "home, page cache on, ≥ 0.70 × constant (every hit checked; checked ≤ 1/s)",
+            f"{cached_home:.2f}; {windowed_home:.2f}",
+            cached_home >= 0.70,
+        ),
         (
             f"archive page {inproc['deep_page']:,} within 1.2 × page 1 (in-process median; wrk)",
             f"{deep:.2f}; {deep_wrk:.2f}",
@@ -614,6 +641,16 @@ def main() -> int:
     measured = {
         "uncached": phase("without the page cache", env, args, urls, work, cached=False),
         "cached": phase("with the page cache", env, args, urls, work, cached=True),
+        "windowed": phase(
+            "with the page cache, versions checked at most once a second",
+            env,
+            args,
+            urls,
+            work,
+            cached=True,
+            pages=WINDOWED_PAGES,
+            check_seconds=1,
+        ),
     }
     report = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),

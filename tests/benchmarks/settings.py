@@ -6,9 +6,10 @@ BENCH_PAGE_CACHE_SECONDS to serve the same site with and without the page cache.
 """
 
 from config.settings import *  # noqa: F403
-from config.settings import env_int
+from config.settings import env, env_int
 
 ROOT_URLCONF = "tests.benchmarks.urls"
 PAGE_CACHE_SECONDS = env_int("BENCH_PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_CHECK_SECONDS = float(env("BENCH_PAGE_CACHE_CHECK_SECONDS", "0"))
 # Plain HTTP on loopback: no proxy in front to terminate TLS.
 SECURE_SSL_REDIRECT = False
