@@ -337,11 +337,13 @@ def profile(client, url_list: list[str], path: str) -> dict:
         for url in url_list[:50]:
             client.get(url)
     profiler.stop()
-    text = profiler.output_text(unicode=False, color=False, show_all=True)
+    text = profiler.output_text(unicode=False, color=False, show_all=True)  # every frame: searched for image work
     Path(path).write_text(text)
     Path(path).with_suffix(".html").write_text(profiler.output_html())
+    flat = profiler.output_text(unicode=False, color=False, flat=True)  # where the time is spent, by function
+    Path(path).with_suffix(".flat.txt").write_text(flat)
     image_work = sorted({marker for marker in IMAGE_WORK if marker in text})
-    return {"path": path, "image_work": image_work, "top": profiler.output_text(unicode=False, color=False)[:6000]}
+    return {"path": path, "image_work": image_work, "flat": flat[:6000]}
 
 
 # -- serving and loading ----------------------------------------------------------------------------------------
@@ -502,6 +504,7 @@ def table(report: dict) -> str:
 def targets(report: dict) -> list[tuple[str, str, bool]]:
     """The issue's targets: (what, measured, met)."""
     measured, inproc = report["measured"], report["in_process"]
+
     def ratio(phase: str, page: str, reference: str) -> float:
         return measured[phase][page]["rps"] / references(measured, phase)[reference]
 
