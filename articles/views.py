@@ -33,6 +33,7 @@ from .models import (
     Section,
     clean_search_query,
     content_state,
+    initiatives_with_counts,
     is_searchable,
     load_page_relations,
     recommendation_pool,
@@ -353,9 +354,7 @@ class InitiativeIndexView(ListView):
     context_object_name = "initiatives"
 
     def get_queryset(self):
-        return Initiative.objects.annotate(
-            article_count=Count("articles", filter=Q(articles__in=Article.objects.published()))
-        )
+        return initiatives_with_counts(state=getattr(self.request, "content_state", None))
 
 
 @reader_page(params=KEYSET_PARAMS)
@@ -374,7 +373,7 @@ class InitiativeDetailView(KeysetListMixin, ListView):
             Initiative.objects.prefetch_related(Prefetch("milestones", queryset=milestones)),
             slug=self.kwargs["slug"],
         )
-        return Article.objects.published().for_listing().filter(initiatives=self.initiative)
+        return Article.objects.published().for_listing().in_initiative(self.initiative)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(initiative=self.initiative, **kwargs)
@@ -419,7 +418,7 @@ class TagView(SubjectListingView):
         return get_tag_or_404(self.kwargs["slug"])
 
     def filter_articles(self, queryset):
-        return queryset.filter(tags=self.subject)
+        return queryset.tagged(self.subject)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -479,9 +478,9 @@ class SearchView(TemplateView):
         # Filters first: the search ranks the most recent matches among what they leave.
         results = Article.objects.published()
         if context["initiative"]:
-            results = results.filter(initiatives__slug=context["initiative"])
+            results = results.in_initiative(slug=context["initiative"])
         if context["tag"]:
-            results = results.filter(tags__slug=context["tag"])
+            results = results.tagged(slug=context["tag"])
         results = results.search(q).select_related("section").defer("body")
         cursor = request.GET.get("after", "")
         if cursor:

@@ -19,8 +19,8 @@ from django.utils import timezone
 import articles.images
 import articles.models
 from articles import views
-from articles.models import Article, Image, recommendation_pool
-from tests.factories import ArticleFactory, ImageFactory
+from articles.models import Article, Image, initiatives_with_counts, recommendation_pool
+from tests.factories import ArticleFactory, ImageFactory, InitiativeFactory
 from tests.test_reader_queries import SIZES, build_world, page_urls
 
 pytestmark = pytest.mark.django_db
@@ -107,11 +107,21 @@ def test_kept_recommendations_drop_an_article_as_soon_as_it_is_withdrawn(client)
 
 
 def test_recommendations_can_be_computed_every_time(client, settings):
-    settings.RECOMMENDATION_CACHE_SECONDS = 0
+    settings.READER_MEMO_SECONDS = 0
     world = build_world(1)
     url = world["article"].get_absolute_url()
     client.get(url)
     assert queries_for(client, url)[0] == 5  # the warm four, and the recommendations
+
+
+def test_initiative_counts_are_kept_and_follow_a_publication_at_once(client, django_assert_num_queries):
+    initiative = InitiativeFactory(name="Global Development Initiative")
+    ArticleFactory(initiatives=[initiative])
+    assert "1 article<" in client.get("/initiatives/").content.decode()
+    with django_assert_num_queries(0):
+        assert [i.article_count for i in initiatives_with_counts()] == [1]
+    ArticleFactory(initiatives=[initiative])
+    assert [i.article_count for i in initiatives_with_counts()] == [2]
 
 
 # --- Search ---

@@ -211,7 +211,7 @@ def in_process(config: dict) -> dict:
         timed(urls["article"], len(urls["article"]))  # warm: every address once, as before the wrk runs
         article_ms = timed(urls["article"], samples)
         result["article_ms"] = {"p50": statistics.median(article_ms), "p95": percentile(article_ms, 95)}
-        with override_settings(RECOMMENDATION_CACHE_SECONDS=0):
+        with override_settings(READER_MEMO_SECONDS=0):
             cold_ms = timed(urls["article"], samples // 2)
             result["article_cold_ms"] = {"p50": statistics.median(cold_ms), "p95": percentile(cold_ms, 95)}
             cache.clear()
