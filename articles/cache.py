@@ -63,7 +63,7 @@ MAX_HEADER_VALUE = 40
 
 _GENERATION_KEY = "pagecache:generation"
 _VERSION_PREFIX = "pagecache:v:"
-_PAGE_PREFIX = "pagecache:page:2:"  # 2: the Entry format
+_PAGE_PREFIX = "pagecache:page:3:"  # 3: the Entry format
 _DEPENDENCIES = "_page_cache_dependencies"
 
 
@@ -78,6 +78,7 @@ class Entry(NamedTuple):
     expires: float  # time.time() after which it is not served (PAGE_CACHE_SECONDS)
     due: float | None  # the next scheduled publication when it was rendered
     dependencies: tuple[str, ...]
+    versions: tuple[int, ...]  # the dependencies' versions when it was stored, none later than `generation`
     status: int
     headers: tuple[tuple[str, str], ...]
     content: bytes
@@ -203,6 +204,8 @@ def _next_generation() -> int:
     try:
         return cache.incr(_GENERATION_KEY)
     except ValueError:  # first use, or the cache lost the counter: start above any number it ever gave out
+        local_pages.clear()
+        generation_watch.forget()
         cache.add(_GENERATION_KEY, _fresh_generation(), timeout=None)
         return cache.incr(_GENERATION_KEY)
 
@@ -325,7 +328,6 @@ def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpRespon
     last found unchanged). Else the page and the versions of the dependencies every such page has
     (`base`) come in one round trip, and an article page's own articles in a second one.
     """
-    base_names = [_VERSION_PREFIX + name for name in base]
     now = time.time()
     try:
         held = local_pages.get(key)
@@ -335,27 +337,22 @@ def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpRespon
             if generation is not None and held[1] == generation:
                 return _respond(request, entry)  # nothing has changed anywhere since it was checked
             # The generation is read before the versions: a change after it is seen at the next read.
-            names = [_VERSION_PREFIX + name for name in entry.dependencies]
-            versions = list(cache.get_many(names).values())
-            expected = len(names)
-            if len(versions) == expected and all(version <= entry.generation for version in versions):
-                local_pages.put(key, entry, generation)
+            versions = cache.get_many([_VERSION_PREFIX + name for name in entry.dependencies])
         else:
-            found = cache.get_many([key, *base_names])
+            generation = None
+            found = cache.get_many([key, *(_VERSION_PREFIX + name for name in base)])
             entry = found.pop(key, None)
             if not isinstance(entry, Entry) or not _fresh(entry, now):
                 return None
-            names = [_VERSION_PREFIX + name for name in entry.dependencies if name not in base]
-            versions = [*found.values(), *cache.get_many(names).values()] if names else list(found.values())
-            expected = len(base_names) + len(names)
-            if len(versions) == expected:
-                local_pages.put(key, entry)
+            rest = [_VERSION_PREFIX + name for name in entry.dependencies if name not in base]
+            versions = {**found, **cache.get_many(rest)} if rest else found
     except Exception:
         logger.warning("page cache: cache unavailable", exc_info=True)
         return None
-    if len(versions) != expected or any(version > entry.generation for version in versions):
+    if not _unchanged(entry, versions):
         local_pages.discard(key)
         return None
+    local_pages.put(key, entry, generation)
     return _respond(request, entry)
 
 
@@ -377,15 +374,36 @@ def _fresh(entry: Entry, now: float) -> bool:
     return now < entry.expires and (entry.due is None or now < entry.due)
 
 
+def _unchanged(entry: Entry, versions: dict[str, int]) -> bool:
+    """Whether every dependency still has the version it had when the page was stored.
+
+    Equality, not "no later than the page's generation": a version lost and given again after the counter
+    itself was lost and restarted (a flush, a clock set back) never passes for the old one.
+    """
+    pairs = zip(entry.dependencies, entry.versions, strict=True)
+    return len(versions) == len(entry.dependencies) and all(
+        versions.get(_VERSION_PREFIX + name) == version for name, version in pairs
+    )
+
+
 def _store(request, key, generation, due, seconds, response) -> None:
     if not _cacheable(request, response):
         return
     last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+    dependencies = tuple(sorted(getattr(request, _DEPENDENCIES)))
+    try:
+        versions = _versions_of(dependencies)
+    except Exception:
+        logger.warning("page cache: could not store a page", exc_info=True)
+        return
+    if versions is None or any(version > generation for version in versions):
+        return  # something it shows changed while it was rendered: it may show the old state
     entry = Entry(
         generation=generation,
         expires=time.time() + seconds,
         due=due,
-        dependencies=tuple(sorted(getattr(request, _DEPENDENCIES))),
+        dependencies=dependencies,
+        versions=versions,
         status=response.status_code,
         headers=tuple((name, value) for name, value in response.items() if name.lower() not in _NOT_STORED),
         content=response.content,
@@ -393,7 +411,6 @@ def _store(request, key, generation, due, seconds, response) -> None:
         last_modified=last_modified,
     )
     try:
-        _ensure_versions(entry.dependencies)
         cache.set(key, entry, seconds)
     except Exception:
         logger.warning("page cache: could not store a page", exc_info=True)
@@ -404,18 +421,22 @@ def _store(request, key, generation, due, seconds, response) -> None:
 _NOT_STORED = frozenset({HEADER.lower(), "set-cookie"})
 
 
-def _ensure_versions(dependencies: tuple[str, ...]) -> None:
-    """Give each dependency that has no version yet (never changed, or evicted) the current generation.
-
-    `add` never overwrites: a change made meanwhile keeps its own, later, version. A page whose dependency
-    had to be added this way is served only if no change at all happened while it was rendered.
+def _versions_of(dependencies: tuple[str, ...]) -> tuple[int, ...] | None:
+    """The dependencies' versions, giving each one that has none yet (never changed, or evicted) the current
+    generation. `add` never overwrites: a change made meanwhile keeps its own, later, version, and a page
+    whose dependency changed while it was rendered is then not stored. None if a version cannot be read.
     """
     names = [_VERSION_PREFIX + name for name in dependencies]
-    missing = set(names) - cache.get_many(names).keys()
+    found = cache.get_many(names)
+    missing = [name for name in names if name not in found]
     if missing:
         generation = _current_generation()
         for name in missing:
             cache.add(name, generation, timeout=None)
+        found.update(cache.get_many(missing))
+    if len(found) != len(names):
+        return None
+    return tuple(found[name] for name in names)
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:

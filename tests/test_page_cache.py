@@ -530,6 +530,19 @@ def test_a_lost_generation_counter_starts_above_where_it_was(client, world):
     assert "Changed after the counter was lost" in text(assert_miss(client, old.get_absolute_url()))
 
 
+def test_a_page_held_from_before_a_flush_is_never_served_again(client, article):
+    """The shared cache restarts, its counter starts again lower (a clock set back) and the page's
+    dependencies get fresh versions below the page's own generation: the old copy must not pass."""
+    url = article.get_absolute_url()
+    client.get(url)
+    assert_hit(client, url)  # held in this process and in the shared cache
+    cache.clear()
+    cache.set("pagecache:generation", 1, timeout=None)
+    names = [page_cache.SITE, page_cache.ARRIVALS, page_cache.article(article.pk)]
+    cache.set_many({f"pagecache:v:{name}": 1 for name in names}, timeout=None)
+    assert_miss(client, url)
+
+
 def test_editors_profile_pages_follow_their_articles(client):
     editor = EditorFactory(display_name="Lin Rui")
     article = ArticleFactory(title="By Lin", editor=editor)
