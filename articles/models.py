@@ -933,8 +933,8 @@ class Article(PublicContent, models.Model):
             )
 
     @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        article = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         # Whether readers could see it (or it was scheduled) as loaded: saving it then changes every listing.
         status = article.__dict__.get("status")
         article._listed_as_loaded = None if status is None else status in cls.LIVE_STATUSES
