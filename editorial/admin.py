@@ -701,8 +701,8 @@ class AuditEventAdmin(admin.ModelAdmin):
     def short_note(self, obj: AuditEvent) -> str:
         return obj.note[:120]
 
-    def get_actions(self, request):
-        return {}
+    def get_actions(self, request, action_location=None):
+        return {}  # not even "delete selected": the audit trail is append-only
 
     def has_add_permission(self, request):
         return False
