@@ -6,7 +6,7 @@ cookie, every request that is not a GET or HEAD, and any address with a query pa
 know neither read nor fill it. `settings.PAGE_CACHE_SECONDS` (default 300; 0 switches the cache off) bounds
 how long a page is kept.
 
-Pages are retired by what they show, not by address (docs/decisions-perf.md, "Page cache"):
+Pages are retired by what they show, not by address (docs/decisions.md, performance, "Page cache"):
 
 - every page depends on SITE: sections, initiatives, milestones, editors, images and tags, which change
   rarely and may show on any page;

@@ -46,7 +46,7 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_
     return candidate
 
 
-# --- What readers see changed: the site-wide content version behind ETags (docs/decisions-reader.md) ---
+# --- What readers see changed: the site-wide content version behind ETags (docs/decisions.md, reader site) ---
 
 logger = logging.getLogger(__name__)
 
@@ -598,7 +598,7 @@ class ArticleQuerySet(PublicContentQuerySet):
         Ranking reads every candidate's search vector, so a word most articles contain would cost a read of
         most of the archive. The window bounds that: the database finds the newest matches by walking the
         publication-date index for common words and through the GIN index for rarer ones, whichever its
-        statistics say is cheaper (docs/decisions-perf.md).
+        statistics say is cheaper (docs/decisions.md, performance).
         """
         return self.filter(pk__in=matching.order_by("-published_at", "-pk").values("pk")[:SEARCH_RANK_WINDOW])
 
@@ -649,7 +649,7 @@ class ArticleQuerySet(PublicContentQuerySet):
 
 
 # How many of the newest articles sharing an initiative (and, apart, a tag) the recommendations score: enough
-# to fill a pool of 24 with the best-matching ones (docs/decisions-perf.md).
+# to fill a pool of 24 with the best-matching ones (docs/decisions.md, performance).
 RECOMMENDATION_SCAN = 60
 
 
@@ -900,7 +900,7 @@ class Article(PublicContent, models.Model):
         indexes = [
             models.Index(fields=["status", "-published_at", "-id"], name="article_listing_idx"),
             # The home page's lead slot: without it, finding the few featured articles read the whole archive
-            # (43 ms at 100,000 articles; docs/decisions-perf.md).
+            # (43 ms at 100,000 articles; docs/decisions.md, performance).
             models.Index(fields=["-published_at", "-id"], condition=Q(featured=True), name="article_featured_idx"),
         ]
         constraints = [

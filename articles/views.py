@@ -47,7 +47,7 @@ RECOMMENDATION_SET_SIZE = 4
 FRAGMENT_HEADER = "X-Fragment"
 
 
-# --- HTTP caching (docs/decisions-reader.md: "HTTP caching") ---
+# --- HTTP caching (docs/decisions.md, reader site: "HTTP caching") ---
 
 
 def public_page(view):
@@ -115,7 +115,7 @@ def reader_page(*, params=(), listing: bool = True):
 KEYSET_PARAMS = ("before", "after")
 
 
-# --- Keyset pagination (docs/decisions-reader.md: "Pagination") ---
+# --- Keyset pagination (docs/decisions.md, reader site: "Pagination") ---
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _CURSOR_RE = re.compile(r"^(-?\d{1,18})-(\d{1,18})$")
@@ -446,7 +446,7 @@ _RANK_CURSOR_RE = re.compile(r"^(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)_(\d{1,18})$")
 
 
 # The search page offers the tags most used by the newest this many published articles: counting every
-# tagging in the archive cost 180 ms at 100,000 articles and grew with it (docs/decisions-perf.md).
+# tagging in the archive cost 180 ms at 100,000 articles and grew with it (docs/decisions.md, performance).
 FACET_TAG_WINDOW = 2000
 
 

@@ -326,6 +326,14 @@ COMPLAINT_MISUSE_SUSPENSION_THRESHOLD = env_int("COMPLAINT_MISUSE_SUSPENSION_THR
 COMPLAINT_MISUSE_WINDOW_DAYS = env_int("COMPLAINT_MISUSE_WINDOW_DAYS", 365)
 COMPLAINT_SUSPENSION_DAYS = env_int("COMPLAINT_SUSPENSION_DAYS", 90)
 
+# The page cache for anonymous readers (articles/cache.py). 0 switches it off. A cached page is served only
+# while everything it shows keeps the version it had; CHECK_SECONDS > 0 lets a process skip that check for
+# up to that many seconds (faster, but a withheld article may then linger that long on other servers).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_CHECK_SECONDS = env_int("PAGE_CACHE_CHECK_SECONDS", 0)
+PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
+READER_MEMO_SECONDS = env_int("READER_MEMO_SECONDS", 600)
+
 # The outbox: a failed send is retried with doubling delays, then kept as "gave up" for an officer to resend.
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 5)
 OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60)

@@ -2,7 +2,7 @@
 
 Anonymous readers get whole pages from the cache; editors, anyone with a session cookie and any POST never
 read or fill it; publishing, editing, withholding or restoring an article retires exactly the pages that
-show it (articles/cache.py, docs/decisions-perf.md). `X-Page-Cache` says hit, miss or bypass.
+show it (articles/cache.py, docs/decisions.md, performance). `X-Page-Cache` says hit, miss or bypass.
 """
 
 from datetime import timedelta
