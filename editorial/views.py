@@ -253,78 +253,87 @@ def complaint_tracking(request: HttpRequest, reference: str) -> HttpResponse:
     return _tracking_page(request, complaint, token)
 
 
-@require_POST
-def complaint_add_information(request: HttpRequest, reference: str) -> HttpResponse:
+def _notifier_action(
+    request: HttpRequest,
+    reference: str,
+    *,
+    form: type,
+    form_name: str,
+    act,
+    success: str,
+    invalid_status: int = 200,
+) -> HttpResponse:
+    """One move the notifier makes from the tracking page: rate-limit, check the token, validate, act.
+
+    `act(complaint, cleaned_data)` calls the complaint's named move; a move the state no longer allows
+    shows the page again with the reason (409), and nothing changes.
+    """
     if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
         return too_many(request, "messages from your network")
     token = request.POST.get("token")
     complaint = _complaint_for_token(reference, token)
-    form = AddInformationForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _tracking_page(request, complaint, token, information_form=form)
+    bound = form(request.POST, request.FILES)
+    if not bound.is_valid():
+        return _tracking_page(request, complaint, token, status=invalid_status, **{form_name: bound})
     try:
-        complaint.add_information(text=form.cleaned_data["text"], evidence=form.cleaned_data["evidence"])
+        act(complaint, bound.cleaned_data)
     except ComplaintError as error:
         complaint.refresh_from_db()
-        return _tracking_page(request, complaint, token, information_form=form, error=str(error), status=409)
-    messages.success(request, "Thank you: we added your information to the complaint.")
+        return _tracking_page(request, complaint, token, error=str(error), status=409, **{form_name: bound})
+    messages.success(request, success)
     return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+
+
+@require_POST
+def complaint_add_information(request: HttpRequest, reference: str) -> HttpResponse:
+    return _notifier_action(
+        request,
+        reference,
+        form=AddInformationForm,
+        form_name="information_form",
+        act=lambda complaint, data: complaint.add_information(text=data["text"], evidence=data["evidence"]),
+        success="Thank you: we added your information to the complaint.",
+    )
 
 
 @require_POST
 def complaint_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
-    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
-        return too_many(request, "messages from your network")
-    token = request.POST.get("token")
-    complaint = _complaint_for_token(reference, token)
-    form = WithdrawForm(request.POST)
-    if not form.is_valid():
-        return _tracking_page(request, complaint, token, withdraw_form=form)
-    try:
-        complaint.withdraw(reason=form.cleaned_data["reason"])
-    except ComplaintError as error:
-        complaint.refresh_from_db()
-        return _tracking_page(request, complaint, token, withdraw_form=form, error=str(error), status=409)
-    messages.success(request, "Your complaint is withdrawn. We have emailed you a confirmation.")
-    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+    return _notifier_action(
+        request,
+        reference,
+        form=WithdrawForm,
+        form_name="withdraw_form",
+        act=lambda complaint, data: complaint.withdraw(reason=data["reason"]),
+        success="Your complaint is withdrawn. We have emailed you a confirmation.",
+    )
 
 
 @require_POST
 def complaint_appeal(request: HttpRequest, reference: str) -> HttpResponse:
     """The notifier appeals the decision (within the appeal window, once)."""
-    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
-        return too_many(request, "messages from your network")
-    token = request.POST.get("token")
-    complaint = _complaint_for_token(reference, token)
-    form = AppealForm(request.POST)
-    if not form.is_valid():
-        return _tracking_page(request, complaint, token, appeal_form=form, status=400)
-    try:
-        complaint.lodge_appeal(by=NOTIFIER, reasons=form.cleaned_data["reasons"])
-    except ComplaintError as error:
-        complaint.refresh_from_db()
-        return _tracking_page(request, complaint, token, appeal_form=form, error=str(error), status=409)
-    messages.success(request, "Your appeal is received. A different officer will review the decision.")
-    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+    return _notifier_action(
+        request,
+        reference,
+        form=AppealForm,
+        form_name="appeal_form",
+        act=lambda complaint, data: complaint.lodge_appeal(by=NOTIFIER, reasons=data["reasons"]),
+        success="Your appeal is received. A different officer will review the decision.",
+        invalid_status=400,
+    )
 
 
 @require_POST
 def complaint_court_action(request: HttpRequest, reference: str) -> HttpResponse:
     """After a counter-notice, the notifier reports a court action: the content stays down (litigation hold)."""
-    if over_limit("tracking-ip", client_ip(request), getattr(settings, "COMPLAINT_RATE_LIMIT_PER_IP", 20)):
-        return too_many(request, "messages from your network")
-    token = request.POST.get("token")
-    complaint = _complaint_for_token(reference, token)
-    form = CourtActionForm(request.POST)
-    if not form.is_valid():
-        return _tracking_page(request, complaint, token, court_form=form, status=400)
-    try:
-        complaint.report_court_action(by=NOTIFIER, details=form.cleaned_data["details"])
-    except ComplaintError as error:
-        complaint.refresh_from_db()
-        return _tracking_page(request, complaint, token, court_form=form, error=str(error), status=409)
-    messages.success(request, "Thank you. The content stays down while the court action lasts.")
-    return _private(redirect(f"{complaint.get_absolute_url()}?token={token}"))
+    return _notifier_action(
+        request,
+        reference,
+        form=CourtActionForm,
+        form_name="court_form",
+        act=lambda complaint, data: complaint.report_court_action(by=NOTIFIER, details=data["details"]),
+        success="Thank you. The content stays down while the court action lasts.",
+        invalid_status=400,
+    )
 
 
 # --- the affected party's private page ----------------------------------------------------------------------
