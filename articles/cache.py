@@ -89,10 +89,11 @@ class Entry(NamedTuple):
 class LocalPages:
     """The pages this process served lately, in its own memory, most recently used last.
 
-    A page found here still has its dependencies' versions checked in the shared cache, so it is never
-    served after a change another process made; it only saves fetching the page itself (one round trip of
-    two for an article page). `PAGE_CACHE_LOCAL_ENTRIES` pages at most (default 500; 0: none). Each page
-    is held with the generation at which its versions were last found unchanged (None: not yet checked).
+    A page found here is served only if its dependencies' versions are unchanged in the shared cache, or
+    were found unchanged at the change feed's current epoch (nothing announced anywhere since), so it is
+    never served after a change another process made. `PAGE_CACHE_LOCAL_ENTRIES` pages at most (default
+    500; 0: none). Each page is held with the feed epoch at which its versions were last found unchanged
+    (None: not yet checked, or no live feed).
     """
 
     def __init__(self):
@@ -123,51 +124,20 @@ class LocalPages:
             self._entries.clear()
 
 
-class GenerationWatch:
-    """The generation counter as this process last read it, re-read at most every
-    `PAGE_CACHE_CHECK_SECONDS` (default 0: never kept, every hit checks its versions).
+def feed_epoch() -> int | None:
+    """The shared cache's change-feed epoch while its feed is live (config/cache.py), else None.
 
-    With a window, a page this process holds whose versions were found unchanged at the generation it
-    reads is served with no round trip at all while nothing changed anywhere; a change made by another
-    process is then seen within the window, and at once by the process that made it.
+    A copy of something read from the shared cache at epoch N may be used again without asking the cache
+    while this still answers N: nothing has been announced anywhere since. None (local memory, the feed
+    switched off with `PAGE_CACHE_CHANGE_FEED`, or lost): every copy is checked at its source.
     """
-
-    def __init__(self):
-        self.value: int | None = None
-        self.read_at = float("-inf")
-        self._lock = threading.Lock()
-
-    def current(self) -> int | None:
-        """The counter, read again if the window has passed; None when the shared cache has lost it."""
-        window = page_cache_check_seconds()
-        now = _clock()
-        with self._lock:
-            if self.value is not None and now - self.read_at < window:
-                return self.value
-        value = cache.get(_GENERATION_KEY)
-        if value is None:
-            local_pages.clear()
-        with self._lock:
-            self.value, self.read_at = value, now
-        return value
-
-    def saw(self, value: int) -> None:
-        """This process has just changed something: its own pages are checked again at once."""
-        with self._lock:
-            self.value, self.read_at = value, _clock()
-
-    def forget(self) -> None:
-        with self._lock:
-            self.value, self.read_at = None, float("-inf")
+    if not getattr(settings, "PAGE_CACHE_CHANGE_FEED", True):
+        return None
+    feed = getattr(cache, "change_feed", None)
+    return feed.epoch() if feed is not None else None
 
 
-def page_cache_check_seconds() -> float:
-    return getattr(settings, "PAGE_CACHE_CHECK_SECONDS", 0)
-
-
-_clock = time.monotonic
 local_pages = LocalPages()
-generation_watch = GenerationWatch()
 
 
 def article(pk: int) -> str:
@@ -195,7 +165,9 @@ def _bump(names: tuple[str, ...]) -> None:
     try:
         generation = _next_generation()
         cache.set_many({_VERSION_PREFIX + name: generation for name in names}, timeout=None)
-        generation_watch.saw(generation)
+        announce = getattr(cache, "announce_change", None)
+        if announce is not None:  # after the versions are written: whoever hears it then reads the new ones
+            announce()
     except Exception:  # a cache outage must not stop an editor's save; pages then expire by their timeout
         logger.warning("page cache: could not retire %s", ", ".join(names), exc_info=True)
 
@@ -205,7 +177,6 @@ def _next_generation() -> int:
         return cache.incr(_GENERATION_KEY)
     except ValueError:  # first use, or the cache lost the counter: start above any number it ever gave out
         local_pages.clear()
-        generation_watch.forget()
         cache.add(_GENERATION_KEY, _fresh_generation(), timeout=None)
         return cache.incr(_GENERATION_KEY)
 
@@ -215,7 +186,6 @@ def _current_generation() -> int:
     if value is None:
         # The shared cache lost everything (a restart, a flush): nothing kept here can be checked any more.
         local_pages.clear()
-        generation_watch.forget()
         cache.add(_GENERATION_KEY, _fresh_generation(), timeout=None)
         value = cache.get(_GENERATION_KEY)
     return value
@@ -323,23 +293,22 @@ def page_key(request: HttpRequest, allowed: frozenset[str] = frozenset()) -> str
 def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpResponse | None:
     """The cached page for `key` if none of what it shows has changed since it was rendered.
 
-    A page this process holds costs one round trip to the shared cache: its dependencies' versions (none,
-    with a `PAGE_CACHE_CHECK_SECONDS` window, while the generation counter has not moved since they were
-    last found unchanged). Else the page and the versions of the dependencies every such page has
-    (`base`) come in one round trip, and an article page's own articles in a second one.
+    A page this process holds whose versions were found unchanged at the change feed's current epoch is
+    served without asking the shared cache anything: nothing has been announced since (`feed_epoch`).
+    Otherwise a held page costs one round trip, for its dependencies' versions; a page only in the shared
+    cache comes with the versions of the dependencies every such page has (`base`) in one round trip, and
+    an article page's own articles in a second one.
     """
     now = time.time()
+    epoch = feed_epoch()  # read before the versions: a change announced after it moves it
     try:
         held = local_pages.get(key)
         entry = held[0] if held is not None else None
         if entry is not None and _fresh(entry, now):
-            generation = generation_watch.current() if page_cache_check_seconds() > 0 else None
-            if generation is not None and held[1] == generation:
+            if epoch is not None and held[1] == epoch:
                 return _respond(request, entry)  # nothing has changed anywhere since it was checked
-            # The generation is read before the versions: a change after it is seen at the next read.
             versions = cache.get_many([_VERSION_PREFIX + name for name in entry.dependencies])
         else:
-            generation = None
             found = cache.get_many([key, *(_VERSION_PREFIX + name for name in base)])
             entry = found.pop(key, None)
             if not isinstance(entry, Entry) or not _fresh(entry, now):
@@ -352,7 +321,7 @@ def _lookup(request: HttpRequest, key: str, base: tuple[str, ...]) -> HttpRespon
     if not _unchanged(entry, versions):
         local_pages.discard(key)
         return None
-    local_pages.put(key, entry, generation)
+    local_pages.put(key, entry, epoch)
     return _respond(request, entry)
 
 

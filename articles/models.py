@@ -9,6 +9,8 @@ import hashlib
 import logging
 import re
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,7 +26,6 @@ from django.db import connections, models, router, transaction
 from django.db.models import Count, Exists, Expression, F, FloatField, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import slugify
@@ -33,6 +34,7 @@ from taggit.models import Tag, TaggedItem
 
 from . import cache as page_cache
 from . import images as image_processing
+from .paths import slug_path
 from .richtext import INLINE_IMAGE_RE, sanitise_body
 
 
@@ -63,15 +65,30 @@ class ContentState:
     next_due: datetime | None
 
 
+# The content state as this process last read it, with the change feed's epoch at that moment.
+_held_state: tuple[int, ContentState] | None = None
+
+
 def content_state() -> ContentState:
-    """The current content state, made afresh (one small query) when none is cached or a schedule came due."""
+    """The current content state, made afresh (one small query) when none is cached or a schedule came due.
+
+    Read from the shared cache, except while the cache's change feed is live and has announced nothing
+    since this process last read it (articles/cache.py `feed_epoch`): every change to the state is announced
+    after the stored state is forgotten, so the copy held here is then the stored one.
+    """
+    global _held_state
     now = timezone.now()
+    epoch = page_cache.feed_epoch()  # before reading: a change announced meanwhile moves it
+    held = _held_state
+    if epoch is not None and held is not None and held[0] == epoch and _not_due(held[1], now):
+        return held[1]
     try:
         state = cache.get(CONTENT_STATE_KEY)
     except Exception:  # a cache outage must not take the site down: no 304s until it is back
         logger.warning("content state: cache unavailable", exc_info=True)
         state = None
-    if isinstance(state, ContentState) and (state.next_due is None or state.next_due > now):
+    if isinstance(state, ContentState) and _not_due(state, now):
+        _held_state = (epoch, state) if epoch is not None else None
         return state
     next_due = (
         Article.objects.filter(status__in=Article.LIVE_STATUSES, published_at__gt=now)
@@ -84,7 +101,13 @@ def content_state() -> ContentState:
         cache.set(CONTENT_STATE_KEY, state, timeout=None)
     except Exception:
         logger.warning("content state: cache unavailable", exc_info=True)
+        return state
+    _held_state = (epoch, state) if epoch is not None else None
     return state
+
+
+def _not_due(state: ContentState, now: datetime) -> bool:
+    return state.next_due is None or state.next_due > now
 
 
 def content_changed() -> None:
@@ -185,7 +208,7 @@ class Section(PublicContent, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return slug_path("articles:section", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -217,7 +240,7 @@ class Initiative(PublicContent, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:initiative", kwargs={"slug": self.slug})
+        return slug_path("articles:initiative", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -653,19 +676,53 @@ class ArticleQuerySet(PublicContentQuerySet):
 RECOMMENDATION_SCAN = 60
 
 
+class _KeptHere:
+    """What `kept()` found lately, in this process's memory: keyed by the content state's token, so never
+    stale either, and a round trip to the shared cache saved. The newest `KEPT_LOCAL_ENTRIES` (default 2,000)."""
+
+    def __init__(self):
+        self._values: OrderedDict[str, object] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        limit = getattr(settings, "KEPT_LOCAL_ENTRIES", 2000)
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > max(limit, 0):
+                self._values.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+kept_here = _KeptHere()
+
+
 def kept(name: str, compute, *, state: ContentState | None = None):
     """`compute()`, kept in the cache for as long as nothing a reader sees changes.
 
     For what is the same for every reader and costs a walk over many articles: it is stored under the
     content state's token (pass `state` when it is at hand), which changes whenever anything a reader can
     see is saved or comes due, so it is never stale. `READER_MEMO_SECONDS` (default 600; 0: never kept)
-    bounds how long. A cache outage only means computing it each time.
+    bounds how long it stays in the shared cache; each process also keeps what it used lately (`kept_here`).
+    A cache outage only means computing it each time. The value must not be changed by its users.
     """
     seconds = getattr(settings, "READER_MEMO_SECONDS", 600)
     if seconds <= 0:
         return compute()
     try:
         key = f"articles:kept:{name}:{(state or content_state()).token}"
+        value = kept_here.get(key)
+        if value is not None:
+            return value
         value = cache.get(key)
     except Exception:
         logger.warning("kept %s: cache unavailable", name, exc_info=True)
@@ -676,6 +733,7 @@ def kept(name: str, compute, *, state: ContentState | None = None):
             cache.set(key, value, seconds)
         except Exception:
             logger.warning("kept %s: cache unavailable", name, exc_info=True)
+    kept_here.put(key, value)
     return value
 
 
@@ -923,7 +981,7 @@ class Article(PublicContent, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:detail", kwargs={"slug": self.slug})
+        return slug_path("articles:detail", self.slug)
 
     def clean(self):
         super().clean()

@@ -171,7 +171,7 @@ if _cache_url:
         raise ImproperlyConfigured(f"REDIS_URL/CACHE_URL must be a redis:// URL, not {_cache_url!r}.")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "config.cache.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "masthead"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -327,10 +327,11 @@ COMPLAINT_MISUSE_WINDOW_DAYS = env_int("COMPLAINT_MISUSE_WINDOW_DAYS", 365)
 COMPLAINT_SUSPENSION_DAYS = env_int("COMPLAINT_SUSPENSION_DAYS", 90)
 
 # The page cache for anonymous readers (articles/cache.py). 0 switches it off. A cached page is served only
-# while everything it shows keeps the version it had; CHECK_SECONDS > 0 lets a process skip that check for
-# up to that many seconds (faster, but a withheld article may then linger that long on other servers).
+# while everything it shows keeps the version it had. With Redis, each process hears of every change on the
+# cache's change feed (config/cache.py) and checks the pages and content state it holds only after one;
+# PAGE_CACHE_CHANGE_FEED=0 makes it check them on every request instead.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_CHECK_SECONDS = env_int("PAGE_CACHE_CHECK_SECONDS", 0)
+PAGE_CACHE_CHANGE_FEED = env_bool("PAGE_CACHE_CHANGE_FEED", True)
 PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
 READER_MEMO_SECONDS = env_int("READER_MEMO_SECONDS", 600)
 

@@ -1,6 +1,7 @@
 """The shared cache on the real Redis (issue 8, point 3).
 
-REDIS_URL (or CACHE_URL) switches Django's built-in RedisCache on. These tests talk to the Redis on
+REDIS_URL (or CACHE_URL) switches the Redis cache on (config/cache.py: Django's RedisCache with a reused
+client and the change feed). These tests talk to the Redis on
 127.0.0.1:6379, database 7, under a key prefix of their own, and skip (saying why) when it is not there.
 The last one runs the rest of the suite's cache, rate-limit and invalidation tests again with REDIS_URL set.
 """
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.skipif(not redis_is_up(), reason=f"no Redis answering a
 
 def redis_cache_settings(prefix: str) -> dict:
     return {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "config.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": prefix,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},

@@ -60,9 +60,7 @@ def test_decompression_bomb_is_refused(settings):
     settings.IMAGE_MAX_PIXELS = 100 * 100
     form = form_for(SimpleUploadedFile("huge.png", image_bytes("PNG", size=(400, 400))))
     assert not form.is_valid()
-    assert "too large in pixels" in " ".join(form.errors["file"]) or "too many pixels" in " ".join(
-        form.errors["file"]
-    )
+    assert "too large in pixels" in " ".join(form.errors["file"]) or "too many pixels" in " ".join(form.errors["file"])
 
 
 def test_real_decompression_bomb_png_is_refused():
@@ -112,9 +110,7 @@ def test_renditions_are_made_once_and_reused():
     image = ImageFactory(file=image_upload(size=(2000, 1000)))
     made = image.make_renditions()
     assert len(made) == 6  # three widths, WebP and JPEG
-    assert {(r.width, r.format) for r in made} == {
-        (w, f) for w in (480, 960, 1600) for f in ("webp", "jpeg")
-    }
+    assert {(r.width, r.format) for r in made} == {(w, f) for w in (480, 960, 1600) for f in ("webp", "jpeg")}
     for rendition in made:
         with rendition.file.open("rb") as f, PILImage.open(f) as pic:
             assert pic.width == rendition.actual_width <= rendition.width
@@ -134,8 +130,7 @@ def test_admin_upload_makes_renditions_after_commit(admin_client, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(
             "/admin/articles/image/add/",
-            {"file": image_upload(size=(1000, 700)), "alt_text": "A river", "credit": "Photo: Desk",
-             "licence": "own"},
+            {"file": image_upload(size=(1000, 700)), "alt_text": "A river", "credit": "Photo: Desk", "licence": "own"},
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     image = Image.objects.get()

@@ -14,11 +14,11 @@ from html import unescape
 from django import template
 from django.conf import settings
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image
+from articles.paths import path_of, slug_path
 
 register = template.Library()
 
@@ -48,7 +48,14 @@ def absolute(path: str) -> str:
 @register.filter
 def tag_url(tag) -> str:
     """A tag's page, or "" for a tag whose name has no letters to make a slug from."""
-    return reverse("articles:tag", kwargs={"slug": tag.slug}) if tag.slug else ""
+    return slug_path("articles:tag", tag.slug) if tag.slug else ""
+
+
+@register.simple_tag
+def path(name: str, slug: str | None = None) -> str:
+    """`{% url name %}` or `{% url name slug %}` for a reader page, without reversing each time
+    (articles/paths.py)."""
+    return path_of(name) if slug is None else slug_path(name, slug)
 
 
 @register.filter

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 
 from articles.models import content_changed, unique_slug
+from articles.paths import slug_path
 
 
 class EditorQuerySet(models.QuerySet):
@@ -43,7 +43,7 @@ class Editor(models.Model):
         return f"{self.display_name} ({self.native_name})" if self.native_name else self.display_name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:editor", kwargs={"slug": self.slug})
+        return slug_path("articles:editor", self.slug)
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -10,6 +10,6 @@ from config.settings import env, env_int
 
 ROOT_URLCONF = "tests.benchmarks.urls"
 PAGE_CACHE_SECONDS = env_int("BENCH_PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_CHECK_SECONDS = float(env("BENCH_PAGE_CACHE_CHECK_SECONDS", "0"))
+PAGE_CACHE_CHANGE_FEED = env("BENCH_PAGE_CACHE_CHANGE_FEED", "1") == "1"
 # Plain HTTP on loopback: no proxy in front to terminate TLS.
 SECURE_SSL_REDIRECT = False
