@@ -1069,6 +1069,52 @@ def private_storage():
     return storages["private"]
 
 
+# --- Sections and editors: a handful of rows every article page shows, kept instead of joined ---
+
+
+def site_people_and_sections(*, state: ContentState | None = None) -> tuple[dict, dict]:
+    """Every section and editor as a row of column values by primary key, kept until anything a reader
+    sees changes (`kept`: saving a section or an editor changes the content state).
+
+    An article page takes its section and both editors of its credit line from here rather than joining
+    three more rows into its query: the join costs more to compile and plan than the article itself does
+    to fetch (docs/performance.md).
+    """
+    from editorial.models import Editor
+
+    def compute():
+        return (
+            {row[0]: row for row in Section._base_manager.values_list(*_attnames(Section))},
+            {row[0]: row for row in Editor._base_manager.values_list(*_attnames(Editor))},
+        )
+
+    return kept("people-and-sections:1", compute, state=state)
+
+
+def attach_people_and_section(article: Article, *, state: ContentState | None = None) -> None:
+    """Give `article` its section, editor and responsible editor from the kept rows, as `select_related`
+    would have. One not found there (saved after they were read) is left to load on first use."""
+    from editorial.models import Editor
+
+    sections, editors = site_people_and_sections(state=state)
+    db = article._state.db
+    for name, model, rows in (
+        ("section", Section, sections),
+        ("editor", Editor, editors),
+        ("responsible_editor", Editor, editors),
+    ):
+        field = Article._meta.get_field(name)
+        pk = getattr(article, field.attname)
+        if pk is None:
+            field.set_cached_value(article, None)
+        elif pk in rows:
+            field.set_cached_value(article, model.from_db(db, _attnames(model), rows[pk]))
+
+
+def _attnames(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
 # --- What an article page shows besides the article (issue 7: one query instead of four) ---
 
 

@@ -31,6 +31,7 @@ from .models import (
     Initiative,
     Milestone,
     Section,
+    attach_people_and_section,
     clean_search_query,
     content_state,
     initiatives_with_counts,
@@ -286,8 +287,13 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
+    def get_queryset(self):
+        # The section and the editors come from the kept rows (attach_people_and_section), not a join.
+        return Article.objects.published().select_related("hero_image")
+
     def get_object(self, queryset=None):
         article = super().get_object(queryset)
+        attach_people_and_section(article, state=getattr(self.request, "content_state", None))
         load_page_relations(article)  # tags, initiatives, corrections and inline images: one or two queries
         return article
 

@@ -45,19 +45,20 @@ def no_page_cache(settings):
 
 
 @pytest.mark.parametrize("n", SIZES)
-def test_the_article_page_runs_six_queries_cold_and_four_warm_whatever_it_shows(client, n):
-    """Cold: content state, article, its tags, initiatives and corrections (one query), inline images,
-    recommendations, renditions. Warm (another reader a moment later): the same less the content state
-    and the recommendations."""
+def test_the_article_page_runs_eight_queries_cold_and_four_warm_whatever_it_shows(client, n):
+    """Cold: content state, sections, editors, the article, its tags, initiatives and corrections (one
+    query), inline images, recommendations, renditions. Warm (another reader a moment later): the article,
+    its relations, inline images and renditions; sections, editors and recommendations are kept per
+    content state."""
     url = build_world(n)["article"].get_absolute_url()
     cache.clear()
     cold, _ = queries_for(client, url)
     warm, _ = queries_for(client, url)
-    assert (cold, warm) == (6, 4)
+    assert (cold, warm) == (8, 4)
 
 
 def test_an_article_without_pictures_or_inline_images_needs_two_queries_warm(client):
-    article = ArticleFactory(tags=["ports"])
+    article = ArticleFactory(tags=["ports"], hero_image=None)
     client.get(article.get_absolute_url())
     assert queries_for(client, article.get_absolute_url())[0] == 2
 
@@ -111,7 +112,7 @@ def test_recommendations_can_be_computed_every_time(client, settings):
     world = build_world(1)
     url = world["article"].get_absolute_url()
     client.get(url)
-    assert queries_for(client, url)[0] == 5  # the warm four, and the recommendations
+    assert queries_for(client, url)[0] == 7  # the warm four, the recommendations, the sections and editors
 
 
 def test_initiative_counts_are_kept_and_follow_a_publication_at_once(client, django_assert_num_queries):
