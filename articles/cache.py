@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -140,6 +141,16 @@ def feed_epoch() -> int | None:
 local_pages = LocalPages()
 
 
+def _after_fork_in_child() -> None:
+    # A lock held by another thread at the fork would never be released in the child; its copies are the
+    # parent's, checked against nothing the child has heard.
+    local_pages._lock = threading.Lock()
+    local_pages._entries.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
 def article(pk: int) -> str:
     """The dependency of pages that show the article with this primary key."""
     return f"article:{pk}"
@@ -164,10 +175,12 @@ def changed(*names: str) -> None:
 def _bump(names: tuple[str, ...]) -> None:
     try:
         generation = _next_generation()
-        cache.set_many({_VERSION_PREFIX + name: generation for name in names}, timeout=None)
-        announce = getattr(cache, "announce_change", None)
-        if announce is not None:  # after the versions are written: whoever hears it then reads the new ones
-            announce()
+        versions = {_VERSION_PREFIX + name: generation for name in names}
+        write_and_announce = getattr(cache, "set_many_and_announce", None)
+        if write_and_announce is not None:  # Redis: the versions and the change feed's message, atomically
+            write_and_announce(versions)
+        else:
+            cache.set_many(versions, timeout=None)
     except Exception:  # a cache outage must not stop an editor's save; pages then expire by their timeout
         logger.warning("page cache: could not retire %s", ", ".join(names), exc_info=True)
 

@@ -8,21 +8,24 @@ and its pool notices a fork and starts afresh, so one per pool is enough.
 
 The change feed. Every process keeps copies of what it read from the shared cache (the page cache's pages,
 the content state) and needs to know, without asking Redis on every request, whether anything changed
-since. `RedisCache.announce_change()` publishes on a Redis channel of the cache's own (its key prefix and
-database are in the name); each process listens on that channel in a daemon thread and counts what it
-hears. `ChangeFeed.epoch()` is that count while the feed is live, or None when it is not: a copy taken at
-epoch N may be used without a round trip only while `epoch()` still answers N.
+since. `RedisCache.set_many_and_announce()` writes values and announces the change in one Redis
+transaction: the values, a stamp under the feed's counter key, and the stamp published on the feed's
+channel (the cache's key prefix and version are in both names). Each process listens on that channel in a
+daemon thread. `ChangeFeed.epoch()` answers a token while the feed is live and None when it is not: a copy
+taken at epoch E may be used without a round trip only while `epoch()` still answers E.
 
 - Every message, every reconnection and every loss of the feed moves the epoch, so a copy is never used
-  across a gap in what was heard.
+  across a gap in what was heard; so does the passing of `HOLD_SECONDS`, which bounds how long anything is
+  used unchecked whatever happens to a message (a change announced by a process that died half way, a
+  proxy that drops a message).
 - The feed is live only while the subscription answers a ping at least every `STALE_AFTER` seconds. A
   Redis that vanishes without closing the connection is noticed within that time; one that restarts or
   closes it, at once.
-- A message published while the listener was connected is delivered (Redis drops a subscriber rather
-  than a message). A change whose announcement never went out (the publisher died between writing and
-  publishing) is still heard within `POLL_SECONDS`: the listener also watches a counter every
-  announcement increments.
+- The listener also reads the counter every `POLL_SECONDS`: a stamp it has not heard on the channel moves
+  the epoch too.
 - The process that announces moves its own epoch at once, not when its message comes back.
+- Forking (gunicorn's workers, `--preload` or not) gives the child a feed of its own: fresh locks, no
+  copies, a listener started on first use.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ import contextlib
 import itertools
 import logging
 import os
+import secrets
 import threading
 import time
 
@@ -39,9 +43,12 @@ from django.core.cache.backends import redis as django_redis
 logger = logging.getLogger(__name__)
 
 CHANNEL = "changes"
-COUNTER = "changes:count"
+COUNTER = "changes:stamp"
 POLL_SECONDS = 1.0  # how often the listener pings the subscription and reads the counter
 STALE_AFTER = 3.0  # no answer for this long: the feed is not live
+HOLD_SECONDS = 10.0  # the longest anything is used unchecked, whatever the feed says
+
+_clock = time.monotonic
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -68,15 +75,24 @@ class RedisCache(django_redis.RedisCache):
     def change_feed(self) -> ChangeFeed:
         return feed_for(self)
 
-    def announce_change(self) -> None:
-        """Tell every process that something it may hold a copy of has changed (after writing the change)."""
+    def set_many_and_announce(self, data: dict) -> None:
+        """`set_many(data, timeout=None)` and the announcement of it, in one transaction: every process
+        hears of the change if and only if the values were written."""
         feed = self.change_feed
-        feed.moved()  # this process knows at once
+        stamp = secrets.token_hex(8)
         client = self._cache.get_client(write=True)
         pipeline = client.pipeline(transaction=True)
-        pipeline.incr(feed.counter)
-        pipeline.publish(feed.channel, b"changed")
+        if data:
+            serializer = self._cache._serializer
+            pipeline.mset({self.make_and_validate_key(k): serializer.dumps(v) for k, v in data.items()})
+        pipeline.set(feed.counter, stamp)
+        pipeline.publish(feed.channel, stamp)
         pipeline.execute()
+        feed.moved()  # this process knows at once, not when its message comes back
+
+    def announce_change(self) -> None:
+        """Tell every process that something it may hold a copy of has changed."""
+        self.set_many_and_announce({})
 
     def clear(self):
         cleared = super().clear()
@@ -103,6 +119,15 @@ def feed_for(cache: RedisCache) -> ChangeFeed:
         return feed
 
 
+def stop_feeds() -> None:
+    """Stop every listener of this process and forget the feeds (tests, between caches)."""
+    global _feeds
+    with _feeds_lock:
+        feeds, _feeds = list(_feeds.values()), {}
+    for feed in feeds:
+        feed.stop()
+
+
 class ChangeFeed:
     """What this process has heard of changes announced anywhere (see the module's docstring)."""
 
@@ -115,15 +140,17 @@ class ChangeFeed:
         self._live = False
         self._heard_at = float("-inf")
         self._pid = None
+        self._stopped = False
 
-    def epoch(self) -> int | None:
+    def epoch(self) -> tuple[int, int] | None:
         """The current epoch while the feed is live; None when copies must be checked against Redis."""
         if self._pid != os.getpid():
             self._start()
             return None
+        now = _clock()
         with self._lock:
-            if self._live and time.monotonic() - self._heard_at < STALE_AFTER:
-                return self._epoch
+            if self._live and now - self._heard_at < STALE_AFTER:
+                return (self._epoch, int(now // HOLD_SECONDS))
             return None
 
     def moved(self) -> None:
@@ -143,9 +170,23 @@ class ChangeFeed:
             time.sleep(0.01)
         return False
 
+    def stop(self) -> None:
+        """Stop listening (the thread ends within `POLL_SECONDS`); the feed is not live from now on."""
+        with self._lock:
+            self._stopped = True
+            self._live = False
+            self._epoch = next(_epochs)
+
+    def forked(self) -> None:
+        """In a child process just forked: nothing the parent held or heard is trusted."""
+        self._lock = threading.Lock()
+        self._pid = None
+        self._live = False
+        self._epoch = next(_epochs)
+
     def _start(self) -> None:
         with self._lock:
-            if self._pid == os.getpid():
+            if self._pid == os.getpid() or self._stopped:
                 return
             # A new process (first use, or a fork of one that listened): its own listener, a fresh start.
             self._pid = os.getpid()
@@ -153,10 +194,13 @@ class ChangeFeed:
             self._epoch = next(_epochs)
         threading.Thread(target=self._listen, name="masthead-change-feed", daemon=True).start()
 
+    def _listening(self, pid: int) -> bool:
+        return self._pid == pid and not self._stopped
+
     def _listen(self) -> None:
         pid = os.getpid()
         failures = 0
-        while self._pid == pid:
+        while self._listening(pid):
             pubsub = None
             try:
                 client = self._client.get_client(write=False)
@@ -176,18 +220,19 @@ class ChangeFeed:
                 if pubsub is not None:
                     with contextlib.suppress(Exception):  # the connection is gone already
                         pubsub.close()
-            time.sleep(min(POLL_SECONDS * failures, 10) if failures else POLL_SECONDS)
+            if self._listening(pid):
+                time.sleep(min(POLL_SECONDS * failures, 10) if failures else POLL_SECONDS)
 
     def _follow(self, pubsub, client, pid: int) -> None:
-        counted = None
+        heard = None  # the last stamp heard on the channel or read from the counter
         next_poll = 0.0
-        while self._pid == pid:
+        while self._listening(pid):
             now = time.monotonic()
             if now >= next_poll:
                 pubsub.ping()
-                count = client.get(self.counter)
-                if count != counted:  # an announcement not heard (or the first reading): copies are checked
-                    counted = count
+                stamp = client.get(self.counter)
+                if stamp != heard:  # a change not heard on the channel (or the first reading): check again
+                    heard = stamp
                     self.moved()
                 next_poll = now + POLL_SECONDS
             message = pubsub.get_message(timeout=max(0.0, next_poll - time.monotonic()))
@@ -196,6 +241,7 @@ class ChangeFeed:
             with self._lock:
                 self._heard_at = time.monotonic()
                 if message["type"] == "message":
+                    heard = message["data"]
                     self._epoch = next(_epochs)
                 elif message["type"] == "subscribe":
                     self._epoch = next(_epochs)
@@ -205,3 +251,13 @@ class ChangeFeed:
         with self._lock:
             self._live = False
             self._epoch = next(_epochs)
+
+
+def _after_fork_in_child() -> None:
+    global _feeds_lock
+    _feeds_lock = threading.Lock()
+    for feed in _feeds.values():
+        feed.forked()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
