@@ -21,7 +21,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVectorField
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models, router, transaction
@@ -507,17 +507,17 @@ class SearchVectorColumn(Expression):
 
 
 class ArticleQuerySet(PublicContentQuerySet):
-    def published(self) -> ArticleQuerySet:
+    def published(self, *, now: datetime | None = None) -> ArticleQuerySet:
         """The one rule for what a reader may see.
 
         Published or scheduled, with a publication time that has come (so a scheduled article appears by
         itself, with no worker), and not withheld. Views, feeds, sitemaps, search and recommendations all
-        start here.
+        start here. `now`: the time to judge by (default: the present).
         """
         return self.filter(
             status__in=Article.LIVE_STATUSES,
             published_at__isnull=False,
-            published_at__lte=timezone.now(),
+            published_at__lte=now or timezone.now(),
         )
 
     def for_listing(self) -> ArticleQuerySet:
@@ -1103,6 +1103,100 @@ class Correction(PublicContent, models.Model):
 def private_storage():
     """Storage for files that must never have a public URL (evidence, withheld images)."""
     return storages["private"]
+
+
+# --- One published article by its slug, with its hero picture: the article page's query, compiled once ---
+
+_SLUG_MARK = "\x00slug"
+_NOW_MARK = datetime(1970, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+_compiled = threading.local()  # per thread: converters belong to the thread's own connection
+
+
+@dataclass(frozen=True)
+class _CompiledLookup:
+    sql: str
+    params: tuple
+    slug_at: int
+    now_at: int
+    article: tuple[list[int], list[str]]  # positions in the row, and the attribute names they fill
+    image: tuple[list[int], list[str]]
+    converters: dict
+
+
+def published_article(slug: str, *, using: str | None = None) -> Article | None:
+    """`Article.objects.published().select_related("hero_image").filter(slug=slug).first()`, without
+    building and compiling the query on every call.
+
+    The article page asks this once per request, and the ORM spends longer building the query and turning
+    it into SQL than the database takes to answer it (docs/performance.md). So the query is built and
+    compiled once per database and thread from `published()` itself, which stays the one visibility rule,
+    with markers in place of the slug and the current time; each call puts the real values in their
+    places, runs the same SQL through Django's cursor (so it is logged and counted like any query) and
+    builds the article and its picture from the row exactly as the ORM would, converters included. The
+    answers are the ORM's (tests/test_article_lookup.py).
+    """
+    using = using or router.db_for_read(Article)
+    cache_by_key = getattr(_compiled, "lookups", None)
+    if cache_by_key is None:
+        cache_by_key = _compiled.lookups = {}
+    key = (using, ArticleQuerySet.published)  # compiled again if the rule itself is replaced (tests do)
+    lookup = cache_by_key.get(key)
+    if lookup is None:
+        lookup = cache_by_key[key] = _compile_lookup(using)
+    connection = connections[using]
+    values = list(lookup.params)
+    values[lookup.slug_at] = slug
+    values[lookup.now_at] = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(lookup.sql, values)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    row = list(row)
+    for position, (converters, expression) in lookup.converters.items():
+        for converter in converters:
+            row[position] = converter(row[position], expression, connection)
+    positions, names = lookup.article
+    article = Article.from_db(using, names, [row[i] for i in positions])
+    positions, names = lookup.image
+    image_values = [row[i] for i in positions]
+    image = Image.from_db(using, names, image_values) if image_values[names.index("id")] is not None else None
+    Article._meta.get_field("hero_image").set_cached_value(article, image)
+    return article
+
+
+def _compile_lookup(using: str) -> _CompiledLookup:
+    connection = connections[using]
+    queryset = (
+        Article.objects.using(using)
+        .published(now=_NOW_MARK)
+        .select_related("hero_image")
+        .filter(slug=_SLUG_MARK)
+        .order_by()[:1]
+    )
+    compiler = queryset.query.get_compiler(using)
+    sql, params = compiler.as_sql()
+    params = tuple(params)
+    marked_now = connection.ops.adapt_datetimefield_value(_NOW_MARK)
+    slug_at = [i for i, value in enumerate(params) if value == _SLUG_MARK]
+    now_at = [i for i, value in enumerate(params) if value == marked_now]
+    (image_info,) = compiler.klass_info["related_klass_infos"]
+    if len(slug_at) != 1 or len(now_at) != 1 or image_info["model"] is not Image:
+        raise ImproperlyConfigured(f"published_article: cannot place the slug and the time in {sql!r}")
+
+    def columns(info) -> tuple[list[int], list[str]]:
+        positions = list(info["select_fields"])
+        return positions, [compiler.select[i][0].target.attname for i in positions]
+
+    return _CompiledLookup(
+        sql=sql,
+        params=params,
+        slug_at=slug_at[0],
+        now_at=now_at[0],
+        article=columns(compiler.klass_info),
+        image=columns(image_info),
+        converters=compiler.get_converters([column for column, _, _ in compiler.select]),
+    )
 
 
 # --- Sections and editors: a handful of rows every article page shows, kept instead of joined ---

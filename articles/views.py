@@ -37,6 +37,7 @@ from .models import (
     initiatives_with_counts,
     is_searchable,
     load_page_relations,
+    published_article,
     recommendation_pool,
     recommendation_set,
 )
@@ -239,24 +240,29 @@ class ArticleQuerysetMixin:
         try:
             return super().get_object(queryset)
         except Http404:
-            withheld = (
-                Article.objects.filter(
-                    slug=self.kwargs.get(self.slug_url_kwarg),
-                    status=Article.Status.WITHHELD,
-                    first_published_at__isnull=False,  # never public: nothing to explain, it stays a 404
-                )
-                .only("title", "slug", "withheld_at", "withheld_note")
-                .first()
-            )
-            if withheld is None:
-                raise
-            raise Withheld(withheld) from None
+            raise_withheld(self.kwargs.get(self.slug_url_kwarg))
+            raise
 
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
         except Withheld as withheld:
             return withheld_response(request, withheld.article)
+
+
+def raise_withheld(slug: str | None) -> None:
+    """Raise `Withheld` if the article with this slug was public and a copyright measure withholds it."""
+    withheld = (
+        Article.objects.filter(
+            slug=slug,
+            status=Article.Status.WITHHELD,
+            first_published_at__isnull=False,  # never public: nothing to explain, it stays a 404
+        )
+        .only("title", "slug", "withheld_at", "withheld_note")
+        .first()
+    )
+    if withheld is not None:
+        raise Withheld(withheld)
 
 
 class Withheld(Exception):
@@ -287,12 +293,15 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        # The section and the editors come from the kept rows (attach_people_and_section), not a join.
-        return Article.objects.published().select_related("hero_image")
-
     def get_object(self, queryset=None):
-        article = super().get_object(queryset)
+        """The published article at this address with its hero picture (`published_article`: the query
+        compiled once), its section and editors from the kept rows, and its tags, initiatives, corrections
+        and inline pictures; else `Withheld` or 404, as at every article address."""
+        slug = self.kwargs[self.slug_url_kwarg]
+        article = published_article(slug)
+        if article is None:
+            raise_withheld(slug)
+            raise Http404("No published article at this address.")
         attach_people_and_section(article, state=getattr(self.request, "content_state", None))
         load_page_relations(article)  # tags, initiatives, corrections and inline images: one or two queries
         return article

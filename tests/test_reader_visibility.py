@@ -108,8 +108,8 @@ def test_one_queryset_method_decides_for_every_surface(client, world, monkeypatc
     embargoed = ArticleFactory(title=HIDDEN_TITLE, **world["common"])
     original = ArticleQuerySet.published
 
-    def published_but_embargoed(self):
-        return original(self).exclude(title=HIDDEN_TITLE)
+    def published_but_embargoed(self, **kwargs):
+        return original(self, **kwargs).exclude(title=HIDDEN_TITLE)
 
     before = surfaces(client, world)
     for name, text in before.items():
