@@ -53,3 +53,14 @@ def test_a_changed_urlconf_is_followed(settings):
     settings.ROOT_URLCONF = "tests.paths_urls"
     assert path_of("articles:home") == "/en/"
     assert slug_path("articles:detail", "harbour-opens") == "/en/articles/harbour-opens/"
+
+
+@pytest.mark.parametrize("path", ["css/site.css", "img/favicon.svg", "js/reader.js"])
+def test_an_asset_is_what_static_gives_and_follows_the_settings(path, settings):
+    from django.templatetags.static import static
+
+    from articles.templatetags.reader import asset
+
+    assert asset(path) == static(path)
+    settings.STATIC_URL = "https://cdn.example/static/"
+    assert asset(path) == static(path) and asset(path).startswith("https://cdn.example/static/")

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from html import unescape
 
 from django import template
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.template.loader import get_template
+from django.templatetags.static import static
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
@@ -56,6 +61,35 @@ def path(name: str, slug: str | None = None) -> str:
     """`{% url name %}` or `{% url name slug %}` for a reader page, without reversing each time
     (articles/paths.py)."""
     return path_of(name) if slug is None else slug_path(name, slug)
+
+
+@register.simple_tag
+def asset(path: str) -> str:
+    """`{% static path %}`, remembered: the static files' manifest does not change while a process runs."""
+    return _asset_url(path)
+
+
+@lru_cache(maxsize=64)
+def _asset_url(path: str) -> str:
+    return static(path)
+
+
+@receiver(setting_changed)
+def _forget_assets(setting, **kwargs) -> None:
+    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT", "STATICFILES_STORAGE"}:
+        _asset_url.cache_clear()
+
+
+@register.filter(expects_localtime=True)
+def iso(value) -> str:
+    """`{{ value|date:'c' }}` (ISO 8601 in the current time zone) without parsing a format each time."""
+    return value.isoformat() if value else ""
+
+
+@register.filter(expects_localtime=True)
+def long_date(value) -> str:
+    """`{{ value|date:"j F Y" }}` ("29 November 2026", the month in the active language), likewise."""
+    return f"{value.day} {MONTHS[value.month]} {value.year}" if value else ""
 
 
 @register.filter
