@@ -34,6 +34,8 @@ from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from config.db import prepared_cursor
+
 from . import cache as page_cache
 from . import images as image_processing
 from .paths import slug_path
@@ -1147,7 +1149,7 @@ def published_article(slug: str, *, using: str | None = None) -> Article | None:
     values = list(lookup.params)
     values[lookup.slug_at] = slug
     values[lookup.now_at] = connection.ops.adapt_datetimefield_value(timezone.now())
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(lookup.sql, values)
         row = cursor.fetchone()
     if row is None:
@@ -1276,7 +1278,7 @@ def load_page_relations(article: Article) -> None:
         f"ON r.{q('initiative_id')} = n.{q('id')} WHERE r.{q('article_id')} = %s"
     )
     content_type = ContentType.objects.db_manager(db).get_for_model(Article).pk
-    with connection.cursor() as cursor:
+    with prepared_cursor(connection) as cursor:
         cursor.execute(sql, [article.pk, content_type, article.pk, article.pk])
         rows = cursor.fetchall()
     tags, initiatives, corrections = [], [], []

@@ -144,6 +144,11 @@ if _default_db["ENGINE"] == "django.db.backends.sqlite3":
     _default_db["TEST"] = {"NAME": BASE_DIR / "test-db.sqlite3"} if env_bool("SQLITE_FILE_TESTS") else {}
 else:
     _default_db["CONN_HEALTH_CHECKS"] = True
+    # The reader pages' hottest statements are prepared once per connection (config/db.py); every other query
+    # is bound on the client as usual, which never prepares. 0 under a PgBouncer in transaction mode that
+    # does not keep prepared statements (before 1.21, or without max_prepared_statements).
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True):
+        _default_db.setdefault("OPTIONS", {})["prepare_threshold"] = 0
 DATABASES = {"default": _default_db}
 
 # A read replica (DESIGN.md section 9): readers' pages read public content from it, everything else uses
@@ -159,6 +164,8 @@ if _replica_url:
             f"DATABASE_REPLICA_URL must name a database of the same kind as DATABASE_URL, not {_replica_url!r}."
         )
     _replica_db["CONN_HEALTH_CHECKS"] = True
+    if env_bool("DATABASE_PREPARED_STATEMENTS", True) and _replica_db["ENGINE"] != "django.db.backends.sqlite3":
+        _replica_db.setdefault("OPTIONS", {})["prepare_threshold"] = 0
     _replica_db["TEST"] = {"MIRROR": "default"}
     DATABASES["replica"] = _replica_db
 DATABASE_ROUTERS = ["config.routers.PrimaryReplicaRouter"]
