@@ -24,6 +24,11 @@ Each dependency has a version in the cache: the value of a site-wide generation 
 change. A page is stored with the generation read *before* it was rendered and served only while none of
 its dependencies has a later version, so a page rendered from data an editor was committing meanwhile is
 never served once the change has committed.
+
+Each process also keeps the pages it served lately (`local_pages`). With Redis, the versions of a change are
+written together with an announcement on the cache's change feed (config/cache.py), and a held page whose
+versions were found unchanged is served without asking Redis anything until the process hears of another
+change (`feed_epoch`), and at least every 10 seconds.
 """
 
 from __future__ import annotations

@@ -81,9 +81,13 @@ def test_the_time_is_that_of_each_call_not_of_the_first(articles):
 
 
 @requires_postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_each_thread_compiles_its_own_and_gets_the_same():
-    """Another thread has its own connection, and so its own compiled query and converters."""
+    """Another thread has its own connection, and so its own compiled query and converters.
+
+    Transactional (the other thread must see the article) with serialized rollback: a plain transactional
+    test's flush would make the content types again under new ids before the serialized-rollback tests that
+    follow (test_article_workflow) restore the old ones, which then collide."""
     slug = ArticleFactory(hero_image=ImageFactory()).slug
     here = published_article(slug)
     there = []
