@@ -5,7 +5,7 @@ production needs and lacks stops start-up with a message naming the variable (DE
 """
 
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -314,6 +314,23 @@ COPYRIGHT_CONTACT_EMAIL = env("COPYRIGHT_CONTACT_EMAIL", "copyright@masthead.inv
 # Copyright complaints (DESIGN.md section 5). Business days skip weekends (not public holidays).
 COMPLAINT_UNVERIFIED_EXPIRY_HOURS = env_int("COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72)
 COMPLAINT_DECISION_BUSINESS_DAYS = env_int("COMPLAINT_DECISION_BUSINESS_DAYS", 1)
+
+
+def _holidays(name: str) -> frozenset[date]:
+    days = set()
+    for item in env_list(name):
+        try:
+            days.add(date.fromisoformat(item))
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name} must list dates as YYYY-MM-DD separated by commas; {item!r} is not one."
+            ) from None
+    return frozenset(days)
+
+
+# Public holidays that complaint clocks do not count as business days (editorial/complaints.py), e.g.
+# "2026-12-25,2027-01-01". Weekends are never counted.
+COMPLAINT_HOLIDAYS = _holidays("COMPLAINT_HOLIDAYS")
 COMPLAINT_DECISION_BUSINESS_DAYS_BY_REGIME: dict[str, int] = {}
 COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS = env_int("COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS", 5)
 COMPLAINT_APPEAL_DECISION_BUSINESS_DAYS = env_int("COMPLAINT_APPEAL_DECISION_BUSINESS_DAYS", 5)

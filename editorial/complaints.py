@@ -267,13 +267,15 @@ def new_token() -> str:
 
 
 def business_days_after(start, days: int):
-    """`start` moved forward by `days` working days (Monday to Friday in the site's time zone), keeping its
-    time of day. Public holidays are not counted out (docs/decisions.md, "copyright complaints, part 1")."""
+    """`start` moved forward by `days` working days, keeping its time of day: Monday to Friday in the site's
+    time zone, less the public holidays in `settings.COMPLAINT_HOLIDAYS` (docs/decisions.md, "copyright
+    complaints, part 1")."""
+    holidays = getattr(settings, "COMPLAINT_HOLIDAYS", frozenset())
     current = timezone.localtime(start) if timezone.is_aware(start) else start
     remaining = days
     while remaining > 0:
         current += timedelta(days=1)
-        if current.weekday() < 5:
+        if current.weekday() < 5 and current.date() not in holidays:
             remaining -= 1
     return current
 

@@ -3,6 +3,10 @@ section 5, "Deadlines"): the first decision, the notifier's reply window, an app
 restoration after a counter-notice (United States: between 10 and 14 business days; PRC: at once)."""
 
 import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -13,6 +17,8 @@ from tests.factories import ArticleFactory
 from tests.test_moderation_decisions import officer, received, reject
 
 pytestmark = pytest.mark.django_db
+
+ROOT = Path(__file__).resolve().parent.parent
 
 FRIDAY_EVENING = dt.datetime(2026, 5, 8, 10, 0, tzinfo=dt.UTC)  # Friday 18:00 in Shanghai
 
@@ -28,6 +34,48 @@ def test_business_days_skip_the_weekend_in_the_sites_time_zone():
     assert local(business_days_after(FRIDAY_EVENING, 1)) == local(FRIDAY_EVENING) + dt.timedelta(days=3)
     assert local(business_days_after(FRIDAY_EVENING, 10)).date() == dt.date(2026, 5, 22)
     assert business_days_after(FRIDAY_EVENING, 0) == FRIDAY_EVENING
+
+
+def test_public_holidays_are_not_business_days(settings):
+    # Friday 8 May 2026 in Shanghai; the next Monday and Tuesday made holidays by the operator.
+    settings.COMPLAINT_HOLIDAYS = frozenset({dt.date(2026, 5, 11), dt.date(2026, 5, 12)})
+    assert local(business_days_after(FRIDAY_EVENING, 1)).date() == dt.date(2026, 5, 13)
+    assert local(business_days_after(FRIDAY_EVENING, 10)).date() == dt.date(2026, 5, 26)
+    settings.COMPLAINT_HOLIDAYS = frozenset({dt.date(2026, 5, 9)})  # a Saturday: no business day to lose
+    assert local(business_days_after(FRIDAY_EVENING, 1)).date() == dt.date(2026, 5, 11)
+
+
+def test_a_holiday_moves_the_us_restoration_of_a_counter_notice(settings):
+    """The 10 business days after a counter-notice (United States) skip a holiday in between."""
+    settings.COMPLAINT_US_RESTORE_BUSINESS_DAYS = 10
+    assert local(business_days_after(FRIDAY_EVENING, deadlines("us").restore_days)).date() == dt.date(2026, 5, 22)
+    settings.COMPLAINT_HOLIDAYS = frozenset({dt.date(2026, 5, 18)})  # a Monday within the window
+    # One business day later: the Friday's next business day is the following Monday.
+    assert local(business_days_after(FRIDAY_EVENING, deadlines("us").restore_days)).date() == dt.date(2026, 5, 25)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("", "frozenset()"),
+        ("2026-12-25, 2027-01-01", "[datetime.date(2026, 12, 25), datetime.date(2027, 1, 1)]"),
+    ],
+)
+def test_holidays_come_from_the_environment(value, expected):
+    result = settings_subprocess({"COMPLAINT_HOLIDAYS": value}, "sorted(s.COMPLAINT_HOLIDAYS) or frozenset()")
+    assert result.returncode == 0 and result.stdout.strip() == expected, result.stderr
+
+
+def test_a_malformed_holiday_stops_start_up_naming_the_variable():
+    result = settings_subprocess({"COMPLAINT_HOLIDAYS": "2026-12-25,Christmas"}, "s.COMPLAINT_HOLIDAYS")
+    assert result.returncode != 0
+    assert "COMPLAINT_HOLIDAYS" in result.stderr and "'Christmas'" in result.stderr
+
+
+def settings_subprocess(variables: dict[str, str], expression: str) -> subprocess.CompletedProcess:
+    code = f"import django; django.setup(); from django.conf import settings as s; print({expression})"
+    env = {**os.environ, "DEBUG": "1", "DJANGO_SETTINGS_MODULE": "config.settings", **variables}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 
 
 def test_the_first_decision_is_due_per_regime(settings):
