@@ -425,6 +425,16 @@ def test_renaming_an_editor_retires_every_page(client, article):
     assert_miss(client, "/feeds/rss/")
 
 
+@pytest.mark.parametrize("page_cache_seconds", [300, 0])
+def test_renaming_editors_in_bulk_reaches_the_credit_line(client, article, settings, page_cache_seconds):
+    """Article pages take their editors from rows kept per content state: a bulk update changes it too."""
+    settings.PAGE_CACHE_SECONDS = page_cache_seconds
+    client.get(article.get_absolute_url())
+    client.get(article.get_absolute_url())
+    EditorFactory._meta.model.objects.filter(pk=article.responsible_editor_id).update(display_name="Bulk Renamed")
+    assert "Bulk Renamed" in text(client.get(article.get_absolute_url()))
+
+
 def test_removing_an_image_retires_the_pages_that_could_show_it(client):
     image = RenderedImageFactory()
     article = ArticleFactory(title="Pictured", hero_image=image)

@@ -1,11 +1,13 @@
 from django.conf import settings
 from django.db import models
 
-from articles.models import content_changed, unique_slug
+from articles.models import PublicContentQuerySet, content_changed, unique_slug
 from articles.paths import slug_path
 
 
-class EditorQuerySet(models.QuerySet):
+class EditorQuerySet(PublicContentQuerySet):
+    """Bulk writes change the credit lines readers see (and the rows article pages keep) like save() does."""
+
     def active(self):
         return self.filter(active=True)
 
