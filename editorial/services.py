@@ -695,6 +695,7 @@ def _send_decision(complaint: Complaint, items: list[ComplaintItem], *, appeal: 
                 "appeal": appeal,
                 "answer_url": party.answer_url(token),
                 "regime_phrase": REGIME_PHRASES.get(complaint.regime, REGIME_PHRASES["general"]),
+                "restore_days": deadlines(complaint.regime).restore_days,
             },
             related=complaint,
         )

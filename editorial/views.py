@@ -20,6 +20,7 @@ from .complaints import (
     ComplaintError,
     DuplicateComplaintError,
     VerificationExpiredError,
+    deadlines,
     hash_token,
 )
 from .complaints import ComplaintStatus as S
@@ -116,8 +117,6 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @require_GET
 def copyright_policy(request: HttpRequest) -> HttpResponse:
-    from .complaints import deadlines
-
     context = {
         "expiry_hours": getattr(settings, "COMPLAINT_UNVERIFIED_EXPIRY_HOURS", 72),
         "decision_days": getattr(settings, "COMPLAINT_DECISION_BUSINESS_DAYS", 1),
@@ -383,6 +382,7 @@ def _answer_page(
         "may_appeal": complaint.may_appeal(AFFECTED_PARTY),
         "appeal_form": appeal_form or AppealForm(initial={"token": token}),
         "us": complaint.regime == Complaint.Regime.US,
+        "restore_days": deadlines(complaint.regime).restore_days,
         "error": error,
     }
     return _private(render(request, "editorial/complaint_answer.html", context, status=status))

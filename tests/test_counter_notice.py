@@ -75,6 +75,28 @@ def run_timers():
     call_command("complaint_timers", stdout=StringIO())
 
 
+@pytest.mark.parametrize(
+    ("regime", "setting", "days", "phrase"),
+    [
+        ("us", "COMPLAINT_US_RESTORE_BUSINESS_DAYS", 12, "12 business days"),
+        ("eu", "COMPLAINT_RESTORE_BUSINESS_DAYS", 7, "7 business days"),
+        ("prc", "COMPLAINT_RESTORE_BUSINESS_DAYS", 7, "at once"),
+    ],
+)
+def test_the_affected_party_is_told_the_restore_window_that_applies(client, settings, regime, setting, days, phrase):
+    """The statement of reasons and the answer page give the configured window, not a fixed ten days."""
+    setattr(settings, setting, days)
+    withheld_complaint(regime)
+    body = OutboundMessage.objects.filter(to=EDITOR_EMAIL, kind="statement_of_reasons").latest("pk").body
+    assert phrase in body and "10 business days" not in body
+    path, token = answer_link()
+    page = client.get(path, {"token": token}).content.decode()
+    if regime == "prc":
+        assert "as soon as we receive a valid counter-notice" in page
+    else:
+        assert f"within {phrase}" in page and "10 business days" not in page
+
+
 # --- United States ------------------------------------------------------------------------------------------
 
 
