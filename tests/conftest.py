@@ -5,6 +5,34 @@ import pytest
 from django.db import connection
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Serialized-rollback tests first among the transactional ones, whatever order the files come in.
+
+    pytest-django already runs transactional tests after the others. A transactional test's flush makes the
+    content types again under new ids; a serialized-rollback test after it would restore the old rows over
+    them and collide (PostgreSQL). Run first, it restores what the migrations made.
+    """
+
+    def marker(item):
+        return item.get_closest_marker("django_db")
+
+    def transactional(item) -> bool:
+        db = marker(item)
+        return bool(db and db.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+        )
+
+    def serialized(item) -> bool:
+        db = marker(item)
+        return bool(db and db.kwargs.get("serialized_rollback"))
+
+    first = next((i for i, item in enumerate(items) if transactional(item)), None)
+    if first is not None:
+        tail = items[first:]
+        items[first:] = [item for item in tail if serialized(item)] + [item for item in tail if not serialized(item)]
+
+
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Every test writes uploads to its own folders, never to the developer's media.
