@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from editorial.models import Editor
@@ -115,8 +116,9 @@ def form_data(article: Article, **overrides) -> dict:
                 f"corrections-{n}-id": correction.pk,
                 f"corrections-{n}-article": article.pk,
                 f"corrections-{n}-kind": correction.kind,
-                f"corrections-{n}-published_at_0": correction.published_at.strftime("%Y-%m-%d"),
-                f"corrections-{n}-published_at_1": correction.published_at.strftime("%H:%M:%S"),
+                # The admin reads dates in the site's time zone.
+                f"corrections-{n}-published_at_0": timezone.localtime(correction.published_at).strftime("%Y-%m-%d"),
+                f"corrections-{n}-published_at_1": timezone.localtime(correction.published_at).strftime("%H:%M:%S"),
                 f"corrections-{n}-text": correction.text,
             }
         )
