@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 import articles.images
-import articles.models
+import articles.models.article
 from articles import views
 from articles.models import Article, Image, initiatives_with_counts, recommendation_pool
 from tests.factories import ArticleFactory, ImageFactory, InitiativeFactory
@@ -129,7 +129,7 @@ def test_initiative_counts_are_kept_and_follow_a_publication_at_once(client, dja
 
 
 def test_search_ranks_the_newest_matches_within_its_window(client, monkeypatch):
-    monkeypatch.setattr(articles.models, "SEARCH_RANK_WINDOW", 3)
+    monkeypatch.setattr(articles.models.article, "SEARCH_RANK_WINDOW", 3)
     now = timezone.now()
     for days in range(5):
         ArticleFactory(title=f"Harbour bulletin {days}", published_at=now - timezone.timedelta(days=days + 1))
@@ -138,7 +138,7 @@ def test_search_ranks_the_newest_matches_within_its_window(client, monkeypatch):
 
 
 def test_search_filters_apply_before_the_window(client, monkeypatch):
-    monkeypatch.setattr(articles.models, "SEARCH_RANK_WINDOW", 1)
+    monkeypatch.setattr(articles.models.article, "SEARCH_RANK_WINDOW", 1)
     now = timezone.now()
     ArticleFactory(title="Harbour news, tagged", tags=["ports"], published_at=now - timezone.timedelta(days=3))
     ArticleFactory(title="Harbour news, newer", published_at=now - timezone.timedelta(days=1))

@@ -1,0 +1,67 @@
+"""What the newsroom publishes and how a reader may see it.
+
+`articles` never imports `editorial`: editors are named here only as strings in foreign keys (STYLE.md 16).
+A package because one module passed STYLE.md's 500 lines:
+
+- `content`: the content state behind every ETag, and what makes a model public content;
+- `topics`: sections, initiatives and milestones;
+- `pictures`: images and their renditions;
+- `search`: the search text and its ranking on PostgreSQL and SQLite;
+- `article`: articles, their one visibility rule (`ArticleQuerySet.published`), corrections;
+- `reading`: what reader pages load and what is kept between requests (issue 7).
+"""
+
+from .article import (  # noqa: F401
+    RECOMMENDATION_SCAN,
+    Article,
+    ArticleQuerySet,
+    Correction,
+    SubqueryCount,
+    private_storage,
+)
+from .content import (  # noqa: F401
+    CONTENT_STATE_KEY,
+    ContentState,
+    PublicContent,
+    PublicContentQuerySet,
+    article_changed,
+    content_changed,
+    content_state,
+    unique_slug,
+)
+from .pictures import (  # noqa: F401
+    Image,
+    ImageQuerySet,
+    Rendition,
+    image_upload_to,
+    rendition_upload_to,
+)
+from .reading import (  # noqa: F401
+    RecommendationPool,
+    attach_people_and_section,
+    initiatives_with_counts,
+    kept,
+    kept_here,
+    load_page_relations,
+    published_article,
+    recommendation_pool,
+    recommendation_set,
+    site_people_and_sections,
+)
+from .search import (  # noqa: F401
+    HIGHLIGHT_START,
+    HIGHLIGHT_STOP,
+    SEARCH_CONFIG,
+    SEARCH_MAX_CHARS,
+    SEARCH_MAX_TERMS,
+    SEARCH_RANK_WINDOW,
+    SearchVectorColumn,
+    clean_search_query,
+    fts5_query,
+    is_searchable,
+)
+from .topics import (  # noqa: F401
+    Initiative,
+    Milestone,
+    Section,
+)

@@ -1,0 +1,92 @@
+"""Sections, initiatives and their milestones."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from ..paths import slug_path
+from .content import PublicContent, PublicContentQuerySet, unique_slug
+
+
+class Section(PublicContent, models.Model):
+    name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
+
+    objects = PublicContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return slug_path("articles:section", self.slug)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=80)
+        super().save(*args, **kwargs)
+
+
+class Initiative(PublicContent, models.Model):
+    name = models.CharField(max_length=160, unique=True, help_text="Full name, e.g. “Belt and Road Initiative”.")
+    short_name = models.CharField(
+        max_length=60, blank=True, help_text="Optional short form for tight spaces, e.g. “BRI”."
+    )
+    slug = models.SlugField(max_length=160, unique=True, help_text="Used in the initiative's address.")
+    summary = models.CharField(max_length=300, help_text="One sentence shown on cards and in search results.")
+    description = models.TextField(blank=True, help_text="The longer introduction on the initiative's own page.")
+    launched_on = models.DateField(null=True, blank=True, help_text="The date the initiative was first put forward.")
+    launched_at = models.CharField(
+        max_length=200, blank=True, help_text="Where or on what occasion it was launched, e.g. “Astana, Kazakhstan”."
+    )
+    logo = models.ImageField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the initiatives page.")
+
+    objects = PublicContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return slug_path("articles:initiative", self.slug)
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self, self.name, max_length=160)
+        super().save(*args, **kwargs)
+
+
+class Milestone(PublicContent, models.Model):
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
+    date = models.DateField(help_text="When it happened.")
+    place = models.CharField(
+        max_length=200, blank=True, help_text="Where, e.g. “United Nations Headquarters, New York”."
+    )
+    title = models.CharField(max_length=200, help_text="A short headline for the timeline.")
+    summary = models.TextField(blank=True, help_text="Two or three sentences on what happened and why it matters.")
+    article = models.ForeignKey(
+        "Article",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        help_text="Optional: our article about this milestone.",
+    )
+
+    objects = PublicContentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["initiative", "date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.initiative.get_absolute_url()}#milestone-{self.pk}"
