@@ -9,8 +9,6 @@ ones serve the site from real gunicorn workers and change an article from this p
 
 import os
 import signal
-import subprocess
-import sys
 import time
 import uuid
 import warnings
@@ -28,7 +26,7 @@ from articles.models import Article, content_state
 from config import cache as shared_cache
 from tests.conftest import requires_postgres
 from tests.factories import ArticleFactory, InitiativeFactory
-from tests.load.loadtest import LOOPBACK, Http, free_port
+from tests.load.loadtest import LOOPBACK, Http, free_port, serve_gunicorn, stop
 from tests.test_cache_redis import REDIS_URL, redis_cache_settings, redis_is_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -331,45 +329,12 @@ def served_site(redis_site, transactional_db, tmp_path, settings):
             "PRIVATE_MEDIA_ROOT": str(tmp_path / "private"),
         }
     )
-    log = tmp_path / "gunicorn.log"
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"{LOOPBACK}:{port}",
-            "--workers",
-            "2",
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    http = Http(port)
+    server = serve_gunicorn(env, port, 2, tmp_path / "gunicorn.log")
     try:
-        assert eventually(lambda: _answers(http), 60), log.read_text()[-3000:]
-        yield http
+        yield Http(port)
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
         ContentType.objects.clear_cache()
-
-
-def _answers(http: Http) -> bool:
-    try:
-        return http.request("GET", "/healthz")[0] == 200
-    except OSError:
-        return False
 
 
 def _mget_calls(client: redis.Redis) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import threading
@@ -346,8 +347,9 @@ def attach_people_and_section(article: Article, *, state: ContentState | None = 
             field.set_cached_value(article, model.from_db(db, _attnames(model), rows[pk]))
 
 
-def _attnames(model: type[models.Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
+@functools.cache
+def _attnames(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(field.attname for field in model._meta.concrete_fields)
 
 
 # --- What an article page shows besides the article (issue 7: one query instead of four) ---

@@ -58,6 +58,8 @@ from tests.load.loadtest import (  # noqa: E402 - after the path is set
     free_port,
     parse_wrk,
     run,
+    serve_gunicorn,
+    stop,
 )
 
 PYTHON = sys.executable
@@ -351,42 +353,10 @@ def profile(client, url_list: list[str], path: str) -> dict:
 
 
 def serve(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "gunicorn",
-            "config.wsgi:application",
-            "--bind",
-            f"{LOOPBACK}:{port}",
-            "--workers",
-            str(workers),
-            "--worker-class",
-            "sync",
-            "--timeout",
-            "30",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log.open("w"),
-        stderr=subprocess.STDOUT,
-    )
-    client = Http(port)
-    deadline = time.monotonic() + 60
-    while client.request("GET", "/healthz")[0] != 200:
-        if time.monotonic() > deadline or server.poll() is not None:
-            stop(server)
-            raise SystemExit(f"bench: the server did not become ready; see {log}")
-        time.sleep(0.3)
-    return server
-
-
-def stop(server: subprocess.Popen) -> None:
-    server.terminate()
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
+        return serve_gunicorn(env, port, workers, log)
+    except RuntimeError as error:
+        raise SystemExit(f"bench: {error}") from None
 
 
 def load(port: int, paths: list[str], *, seconds: int, connections: int, threads: int, work: Path) -> dict:

@@ -179,6 +179,47 @@ class Http:
             connection.close()
 
 
+def serve_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The site under gunicorn (sync workers) on loopback, once /healthz answers; RuntimeError if it never does
+    within a minute. Used by the benchmark and by tests that need real worker processes."""
+    server = subprocess.Popen(
+        [
+            PYTHON,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"{LOOPBACK}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--timeout",
+            "30",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    client = Http(port)
+    deadline = time.monotonic() + 60
+    while client.request("GET", "/healthz")[0] != 200:
+        if time.monotonic() > deadline or server.poll() is not None:
+            stop(server)
+            raise RuntimeError(f"the server did not become ready; see {log}")
+        time.sleep(0.3)
+    return server
+
+
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
 # -- wrk ----------------------------------------------------------------------------------------------------------
 
 WRK_SCRIPT = r"""
