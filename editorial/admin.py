@@ -23,7 +23,7 @@ from taggit.models import Tag
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 
-from . import preview, revisions, workflow
+from . import editing, preview, revisions, workflow
 from .models import ArticleRevision, AuditEvent, Editor, OutboundMessage
 from .widgets import TagAutocompleteWidget
 
@@ -61,23 +61,6 @@ class EditorAdmin(admin.ModelAdmin):
 
 # --- articles: the workflow's back office -------------------------------------------------------------------
 
-# Fields whose change after approval needs the second person again (the two-person rule covers the copy).
-CONTENT_FIELDS = {
-    "title",
-    "dek",
-    "body",
-    "hero_image",
-    "editor",
-    "responsible_editor",
-    "section",
-    "initiatives",
-    "tags",
-    "rights_basis",
-    "original_publisher",
-    "original_url",
-}
-
-
 def site_time(value: datetime.datetime | None) -> str:
     """A time as the newsroom reads it: in the site's time zone, with the zone named."""
     if value is None:
@@ -113,6 +96,9 @@ class ArticleAdminForm(forms.ModelForm):
     """The change form carries the version it was loaded at; a stale one is refused, showing what changed."""
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
+    # The pending change (of a live article) the form was opened on, 0 for none: a change proposed meanwhile
+    # by someone else is a conflict, as a save is.
+    loaded_draft = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
     class Meta:
         model = Article
@@ -140,8 +126,13 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.conflict = None
         self.locked_version = None
+        self.held = None
+        self.pending = editing.pending_change(self.instance) if self.instance.pk else None
         if self.instance.pk and not self.is_bound:
             self.initial["loaded_version"] = self.instance.version
+            self.initial["loaded_draft"] = self.pending.number if self.pending else 0
+            if self.pending is not None:  # the editor goes on from the pending text, not the live one
+                self.initial.update(editing.form_initial(self.pending.data))
 
     def clean(self):
         cleaned = super().clean()
@@ -162,6 +153,14 @@ class ArticleAdminForm(forms.ModelForm):
         if loaded != current:
             self.conflict = self._describe_conflict(loaded)
             raise ValidationError(self.conflict["message"], code="conflict")
+        if (cleaned.get("loaded_draft") or 0) != (self.pending.number if self.pending else 0):
+            who = self.pending.author if self.pending else None
+            raise ValidationError(
+                "A change to this live article was proposed, published or discarded while you were editing "
+                f"(last by {who.get_full_name() or who.get_username() if who else 'someone else'}). Your changes "
+                "have NOT been saved. Copy your edits, reload the page, and apply them to what it shows now.",
+                code="conflict",
+            )
         self.locked_version = current
         return cleaned
 
@@ -281,42 +280,48 @@ class ArticleAdmin(admin.ModelAdmin):
     # --- saving: version check (in the form), revision, audit, and the two-person rule after approval ------
 
     def save_model(self, request, obj, form, change):
-        if change and form.locked_version is not None:
-            obj.version = form.locked_version + 1
+        # The rules of a save live in editorial/editing.py; this only wires the form to them.
+        if change:
+            old = revisions.snapshot(Article.objects.get(pk=obj.pk))
+            new = editing.proposed_snapshot(obj, form.cleaned_data)
+            if editing.must_hold(obj, by=request.user, old=old, new=new):
+                form.held = request.article_change_held = editing.propose_change(obj, by=request.user, data=new)
+                return
+            if form.locked_version is not None:
+                obj.version = form.locked_version + 1
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
+        if form.held is not None:
+            for formset in formsets:
+                self.save_formset(request, form, formset, change)
+            return
         super().save_related(request, form, formsets, change)
         article = form.instance
-        fields = sorted(set(form.changed_data) - {"loaded_version"})
-        summary = "Created" if not change else ("Edited: " + ", ".join(fields) if fields else "Saved without changes")
-        revision = revisions.record(article, author=request.user, summary=summary)
-        AuditEvent.record(
-            actor=request.user,
-            subject=article,
-            action="article.create" if not change else "article.edit",
-            from_state=article.status,
-            to_state=article.status,
-            details={"fields": fields, "revision": revision.number, "version": article.version},
+        before = article.status
+        editing.record_edit(
+            article,
+            by=request.user,
+            fields=sorted(set(form.changed_data) - {"loaded_version", "loaded_draft"}),
+            created=not change,
         )
-        content_changed = set(fields) & CONTENT_FIELDS
-        if (
-            change
-            and content_changed
-            and article.status in (Article.Status.APPROVED, Article.Status.SCHEDULED)
-            and not article.is_live
-            and not workflow.may_act(request.user, workflow.Actor.REVIEWER, article)
-        ):
-            workflow.return_to_review(
-                article,
-                by=request.user,
-                note="Edited after approval: " + ", ".join(revisions.FIELD_LABELS.get(f, f) for f in fields),
-            )
+        if article.status != before:
             messages.warning(
                 request,
                 "You changed approved copy, so the article has gone back to review: "
                 "a responsible editor must approve it again.",
             )
+
+    def response_change(self, request, obj):
+        form_held = getattr(request, "article_change_held", None)
+        if form_held is not None:
+            messages.info(
+                request,
+                "This article is live, so your change is held for review: readers go on seeing the live text "
+                "until a responsible editor who did not write the change publishes it.",
+            )
+            return redirect(self._change_url(obj))
+        return super().response_change(request, obj)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Correction:
@@ -350,6 +355,11 @@ class ArticleAdmin(admin.ModelAdmin):
             path("tag-suggestions/", wrap(self.tag_suggestions_view), name="articles_article_tag_suggestions"),
             path("<path:object_id>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
             path("<path:object_id>/preview-link/", wrap(self.preview_link_view), name="articles_article_preview_link"),
+            path(
+                "<path:object_id>/pending-change/",
+                wrap(self.pending_change_view),
+                name="articles_article_pending_change",
+            ),
             path("<path:object_id>/revisions/compare/", wrap(self.compare_view), name="articles_article_compare"),
             path(
                 "<path:object_id>/revisions/<int:number>/restore/",
@@ -420,7 +430,51 @@ class ArticleAdmin(admin.ModelAdmin):
             "audit_url": reverse("admin:editorial_auditevent_changelist") + f"?article={article.pk}",
             "history_url": reverse("admin:articles_article_history", args=[article.pk]),
             "transition_table": workflow.TRANSITIONS,
+            "pending": self._pending_context(request, article),
         }
+
+    def _pending_context(self, request, article: Article) -> dict | None:
+        pending = editing.pending_change(article)
+        if pending is None:
+            return None
+        live = article.revisions.filter(state=ArticleRevision.State.SAVED).values_list("number", flat=True).first()
+        may_publish = request.user.has_perm("articles.publish_article")
+        return {
+            "revision": pending,
+            "compare_url": (
+                reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={live}&b={pending.number}"
+                if live
+                else ""
+            ),
+            "can_publish": may_publish and not workflow.wrote_this_version(request.user, article),
+            "can_discard": may_publish or pending.author_id == request.user.pk,
+            "author_label": (pending.author.get_full_name() or pending.author.get_username())
+            if pending.author
+            else "someone",
+        }
+
+    def pending_change_view(self, request, object_id):
+        """Publish or discard the change waiting on a live article (editorial/editing.py decides who may)."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self._article_or_none(request, object_id)
+        if article is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        number = request.POST.get("number", "")
+        action = request.POST.get("action", "")
+        if not number.isdigit() or len(number) > 9 or action not in ("publish", "discard"):
+            messages.error(request, "The page was incomplete; reload it and try again.")
+            return redirect(self._change_url(article))
+        try:
+            if action == "publish":
+                editing.approve_change(article, by=request.user, number=int(number), note=request.POST.get("note", ""))
+                messages.success(request, f"The change is live: “{article.title}” now reads as revision {number}.")
+            else:
+                editing.discard_change(article, by=request.user, number=int(number), note=request.POST.get("note", ""))
+                messages.success(request, "The change was discarded; the live article is unchanged.")
+        except workflow.WorkflowError as refused:
+            messages.error(request, str(refused))
+        return redirect(self._change_url(article))
 
     def workflow_view(self, request, object_id):
         """One workflow button was pressed: make the transition or say clearly why not."""
@@ -591,19 +645,22 @@ class ArticleAdmin(admin.ModelAdmin):
             except ValueError:
                 version = -1
             try:
-                with transaction.atomic():
-                    new = revisions.restore_revision(article, revision, by=request.user, expected_version=version)
-                    fresh = Article.objects.get(pk=article.pk)
-                    if (
-                        fresh.status in (Article.Status.APPROVED, Article.Status.SCHEDULED)
-                        and not fresh.is_live
-                        and not workflow.may_act(request.user, workflow.Actor.REVIEWER, fresh)
-                    ):
-                        workflow.return_to_review(fresh, by=request.user, note=f"Restored revision {number}")
-                        messages.warning(request, "Restoring changed approved copy, so it has gone back to review.")
+                new, held = editing.restore(article, revision, by=request.user, expected_version=version)
             except (revisions.RestoreError, workflow.WorkflowError) as refused:
                 messages.error(request, str(refused))
                 return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+            if held:
+                messages.info(
+                    request,
+                    f"The article is live, so restoring revision {number} is held for review as revision "
+                    f"{new.number}: a responsible editor who did not propose it must publish it.",
+                )
+                return redirect(self._change_url(article))
+            if Article.objects.filter(pk=article.pk, status=Article.Status.IN_REVIEW).exists() and article.status in (
+                Article.Status.APPROVED,
+                Article.Status.SCHEDULED,
+            ):
+                messages.warning(request, "Restoring changed approved copy, so it has gone back to review.")
             messages.success(request, f"Revision {number} restored, as new revision {new.number}.")
             return redirect(self._change_url(article))
         context = {

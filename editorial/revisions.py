@@ -71,14 +71,16 @@ RESTORED_FIELDS = [
     "original_url",
     "source_contact_email",
 ]
-_PLAIN = ["title", "slug", "dek", "body", "language", "rights_basis", "original_publisher", "original_url"]
-_PLAIN += ["source_contact_email"]
+PLAIN_FIELDS = ["title", "slug", "dek", "body", "language", "rights_basis", "original_publisher", "original_url"]
+PLAIN_FIELDS += ["source_contact_email"]
+_PLAIN = PLAIN_FIELDS
 _MULTILINE = {"body", "dek"}
 # Lines longer than this are compared whole, not word by word (word diffs of huge lines are slow).
 _WORD_DIFF_LIMIT = 5000
 
 
-def _ref(obj) -> dict | None:
+def ref(obj) -> dict | None:
+    """A related object as kept in a snapshot: its id and what it was called then."""
     return None if obj is None else {"id": obj.pk, "label": str(obj)}
 
 
@@ -90,28 +92,47 @@ def snapshot(article: Article) -> dict:
         "status": article.status,
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "version": article.version,
-        "section": _ref(article.section),
-        "hero_image": _ref(article.hero_image),
-        "inline_images": [_ref(image) for image in article.inline_images.order_by("pk")],
+        "section": ref(article.section),
+        "hero_image": ref(article.hero_image),
+        "inline_images": [ref(image) for image in article.inline_images.order_by("pk")],
         "tags": sorted(article.tags.names(), key=str.lower),
-        "initiatives": [_ref(initiative) for initiative in article.initiatives.order_by("pk")],
-        "editor": _ref(article.editor),
-        "responsible_editor": _ref(article.responsible_editor),
+        "initiatives": [ref(initiative) for initiative in article.initiatives.order_by("pk")],
+        "editor": ref(article.editor),
+        "responsible_editor": ref(article.responsible_editor),
     }
 
 
-def record(article: Article, *, author=None, summary: str = "") -> ArticleRevision:
-    """Keep a revision of `article` as saved now. Call with the article row locked (or just created)."""
+def record(
+    article: Article,
+    *,
+    author=None,
+    summary: str = "",
+    data: dict | None = None,
+    state: str = ArticleRevision.State.SAVED,
+) -> ArticleRevision:
+    """Keep a revision of `article` as saved now (or `data`, a proposed change, when `state` is pending).
+
+    Call with the article row locked (or just created).
+    """
     last = ArticleRevision.objects.filter(article=article).aggregate(n=Max("number"))["n"] or 0
     author = author if getattr(author, "is_authenticated", False) else None
     return ArticleRevision.objects.create(
-        article=article, number=last + 1, author=author, summary=summary[:300], data=snapshot(article)
+        article=article,
+        number=last + 1,
+        author=author,
+        summary=summary[:300],
+        data=data if data is not None else snapshot(article),
+        state=state,
     )
 
 
 def revision_at_version(article: Article, version: int) -> ArticleRevision | None:
     """The revision kept when the article was saved at `version` (what a form loaded at that version showed)."""
-    return ArticleRevision.objects.filter(article=article, data__version=version).order_by("-number").first()
+    return (
+        ArticleRevision.objects.filter(article=article, data__version=version, state=ArticleRevision.State.SAVED)
+        .order_by("-number")
+        .first()
+    )
 
 
 def changed_fields(old: dict, new: dict) -> list[str]:
@@ -140,39 +161,12 @@ def restore_revision(article: Article, revision: ArticleRevision, *, by, expecte
     locked = Article.objects.select_for_update().get(pk=article.pk)
     if expected_version is not None and locked.version != expected_version:
         raise RestoreError("The article changed since you opened this page. Reload it and try again.")
-    data, missing = revision.data, []
-    for name in ["title", "dek", "body", "language", "rights_basis", "original_publisher", "original_url"]:
-        if name in data:
-            setattr(locked, name, data[name] or "")
-    locked.source_contact_email = data.get("source_contact_email") or ""
-    locked.featured = bool(data.get("featured"))
-    for name, model in [("section", Section), ("hero_image", Image)]:
-        ref = data.get(name)
-        if ref is None:
-            setattr(locked, name, None)
-        elif (obj := model.objects.filter(pk=ref["id"]).first()) is not None:
-            setattr(locked, name, obj)
-        else:
-            missing.append(f"{FIELD_LABELS[name]} “{ref['label']}”")
-    for name in ["editor", "responsible_editor"]:
-        ref = data.get(name)
-        if ref and (obj := Editor.objects.filter(pk=ref["id"]).first()) is not None:
-            setattr(locked, name, obj)
-        elif ref:
-            missing.append(f"{FIELD_LABELS[name]} “{ref['label']}”")
+    missing = apply_data(locked, revision.data)
     if locked.editor_id == locked.responsible_editor_id:
         raise RestoreError("Restoring it would credit the same person twice; change the credit line by hand.")
     locked.version += 1
     locked.save()
-    locked.tags.set(data.get("tags") or [], clear=True)
-    wanted = [ref["id"] for ref in data.get("initiatives") or []]
-    existing = list(Initiative.objects.filter(pk__in=wanted))
-    missing += [
-        f"initiative “{ref['label']}”"
-        for ref in data.get("initiatives") or []
-        if ref["id"] not in {i.pk for i in existing}
-    ]
-    locked.initiatives.set(existing)
+    missing += apply_relations(locked, revision.data)
     summary = f"Restored revision {revision.number}"
     if missing:
         summary += " (no longer exists, kept as now: " + ", ".join(missing) + ")"
@@ -189,6 +183,44 @@ def restore_revision(article: Article, revision: ArticleRevision, *, by, expecte
     for name in ("title", "dek", "body", "version", "updated_at", "section_id", "hero_image_id"):
         setattr(article, name, getattr(locked, name))
     return new_revision
+
+
+def apply_data(article: Article, data: dict, *, slug: bool = False) -> list[str]:
+    """Set `article`'s own fields (not yet saved) from snapshot `data`; return what no longer exists."""
+    missing = []
+    names = ["title", "dek", "body", "language", "rights_basis", "original_publisher", "original_url"]
+    for name in names + (["slug"] if slug else []):
+        if data.get(name):
+            setattr(article, name, data[name])
+        elif name in data and name != "slug":
+            setattr(article, name, "")
+    article.source_contact_email = data.get("source_contact_email") or ""
+    article.featured = bool(data.get("featured"))
+    for name, model in [("section", Section), ("hero_image", Image)]:
+        value = data.get(name)
+        if value is None:
+            setattr(article, name, None)
+        elif (obj := model.objects.filter(pk=value["id"]).first()) is not None:
+            setattr(article, name, obj)
+        else:
+            missing.append(f"{FIELD_LABELS[name]} “{value['label']}”")
+    for name in ["editor", "responsible_editor"]:
+        value = data.get(name)
+        if value and (obj := Editor.objects.filter(pk=value["id"]).first()) is not None:
+            setattr(article, name, obj)
+        elif value:
+            missing.append(f"{FIELD_LABELS[name]} “{value['label']}”")
+    return missing
+
+
+def apply_relations(article: Article, data: dict) -> list[str]:
+    """Set a saved `article`'s tags and initiatives from snapshot `data`; return the initiatives now gone."""
+    article.tags.set(data.get("tags") or [], clear=True)
+    wanted = data.get("initiatives") or []
+    existing = list(Initiative.objects.filter(pk__in=[value["id"] for value in wanted]))
+    article.initiatives.set(existing)
+    found = {i.pk for i in existing}
+    return [f"initiative “{value['label']}”" for value in wanted if value["id"] not in found]
 
 
 # --- diff ---------------------------------------------------------------------------------------------------

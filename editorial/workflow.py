@@ -69,7 +69,7 @@ class Actor(StrEnum):
 
 ACTOR_DESCRIPTIONS = {
     Actor.EDITOR: "an editor (anyone who may edit articles)",
-    Actor.REVIEWER: "a responsible editor who is not this article's editor",
+    Actor.REVIEWER: "a responsible editor who did not write, edit or submit this version",
     Actor.PUBLISHER: "a responsible editor",
     Actor.CHIEF: "a chief editor",
     Actor.COPYRIGHT: "a copyright officer or chief editor",
@@ -220,8 +220,54 @@ def is_articles_editor(user, article: Article) -> bool:
     return user.pk is not None and article.editor.user_id == user.pk
 
 
-def may_act(user, actor: Actor, article: Article) -> bool:
-    """Whether `user` counts as `actor` for this article."""
+# What puts words into a version of an article (writing), and what closes a version off (a second person's
+# approval). Whoever did one of the first since the last of the second wrote the version now up for approval.
+WRITING_ACTIONS = frozenset(
+    {
+        "article.create",
+        "article.edit",
+        "article.submit",
+        "article.restore_revision",
+        "article.propose_change",
+    }
+)
+APPROVING_ACTIONS = frozenset(
+    {"article.approve", "article.publish", "article.override_publish", "article.approve_change"}
+)
+
+
+def authors_of_version(article: Article) -> set[int]:
+    """User ids of everyone who wrote, edited or submitted the version of `article` that is up for approval.
+
+    The two-person rule (issue 12): the credit line alone is not enough, because anyone who may edit can
+    change it. The audit trail says who created, edited, restored or submitted the article since a second
+    person last approved it; the credited editor counts too. A save that changed nothing is not writing.
+    """
+    authors = {article.editor.user_id} if article.editor_id and article.editor.user_id else set()
+    events = (
+        AuditEvent.objects.for_object(article)
+        .filter(action__in=WRITING_ACTIONS | APPROVING_ACTIONS)
+        .values_list("action", "actor_id", "details")
+    )
+    for action, actor_id, details in events:  # newest first
+        if action in APPROVING_ACTIONS:
+            break
+        if action == "article.edit" and not (details or {}).get("fields"):
+            continue
+        if actor_id is not None:
+            authors.add(actor_id)
+    return authors
+
+
+def wrote_this_version(user, article: Article, authors: set[int] | None = None) -> bool:
+    """Whether `user` is one of the people who wrote, edited or submitted the version up for approval."""
+    if user.pk is None:
+        return False
+    return user.pk in (authors if authors is not None else authors_of_version(article))
+
+
+def may_act(user, actor: Actor, article: Article, *, authors: set[int] | None = None) -> bool:
+    """Whether `user` counts as `actor` for this article (`authors`: `authors_of_version`, if known)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     match actor:
@@ -230,8 +276,8 @@ def may_act(user, actor: Actor, article: Article) -> bool:
         case Actor.PUBLISHER:
             return user.has_perm("articles.publish_article")
         case Actor.REVIEWER:
-            # The two-person rule: whoever approves, sends back or publishes is not the article's editor.
-            return user.has_perm("articles.publish_article") and not is_articles_editor(user, article)
+            # The two-person rule: whoever approves, sends back or publishes did not write this version.
+            return user.has_perm("articles.publish_article") and not wrote_this_version(user, article, authors)
         case Actor.CHIEF:
             return user.has_perm("articles.override_review")
         case Actor.COPYRIGHT:
@@ -241,20 +287,26 @@ def may_act(user, actor: Actor, article: Article) -> bool:
 
 def available_transitions(article: Article, user) -> list[Transition]:
     """The transitions `user` may make on `article` now (what the admin offers as buttons)."""
+    authors = authors_of_version(article)
     return [
         t
         for t in TRANSITIONS.values()
         if article.status in t.sources
         and t.name != "return_to_review"
-        and may_act(user, t.actor, article)
+        and may_act(user, t.actor, article, authors=authors)
         and not (t.name in {"unschedule", "schedule"} and article.status == S.SCHEDULED and article.is_live)
     ]
 
 
 def _refusal(t: Transition, user, article: Article) -> str:
-    if t.actor == Actor.REVIEWER and user.has_perm("articles.publish_article") and is_articles_editor(user, article):
+    if t.actor == Actor.REVIEWER and user.has_perm("articles.publish_article") and wrote_this_version(user, article):
+        who = (
+            "this article's editor"
+            if is_articles_editor(user, article)
+            else "one of the people who wrote, edited or submitted this version"
+        )
         message = (
-            f"You are this article's editor, so you cannot {t.label.lower()} it yourself: "
+            f"You are {who}, so you cannot {t.label.lower()} it yourself: "
             "a second responsible editor must (the two-person rule)."
         )
         if user.has_perm("articles.override_review"):

@@ -101,6 +101,7 @@ def form_data(article: Article, **overrides) -> dict:
         "original_url": article.original_url,
         "source_contact_email": article.source_contact_email,
         "loaded_version": article.version,
+        "loaded_draft": pending.number if (pending := article.revisions.filter(state="pending").first()) else 0,
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
         "corrections-MIN_NUM_FORMS": "0",

@@ -126,7 +126,7 @@ def test_an_editor_submits_a_draft_and_a_second_person_publishes_it(people, live
         [workflow_url(article), str(article.version)],
     )
     expect(editor_page.locator(".messagelist .error")).to_have_text(
-        "Only a responsible editor who is not this article's editor may approve this article."
+        "Only a responsible editor who did not write, edit or submit this version may approve this article."
     )
     expect(editor_page.locator(status)).to_have_text("In review")
     article.refresh_from_db()

@@ -181,14 +181,19 @@ def test_editing_approved_copy_sends_it_back_to_review(newsroom, client):
     assert AuditEvent.objects.for_object(article).filter(action="article.return_to_review").exists()
 
 
-def test_a_reviewer_fixing_approved_copy_keeps_it_approved(newsroom, client):
+def test_a_reviewer_fixing_approved_copy_sends_it_back_and_cannot_approve_her_own_fix(newsroom, client):
+    """Her fix is words nobody else has seen: a second responsible editor must approve it (issue 12)."""
     from tests._workflow import form_data
 
     article = make_article(newsroom, S.APPROVED)
     client.force_login(newsroom.reviewer.user)
     client.post(change_url(article), form_data(article, dek="A tighter standfirst."))
     article.refresh_from_db()
-    assert article.status == S.APPROVED and article.dek == "A tighter standfirst."
+    assert article.status == S.IN_REVIEW and article.dek == "A tighter standfirst."
+    with pytest.raises(workflow.NotPermitted, match="wrote, edited or submitted this version"):
+        workflow.approve(article, by=newsroom.reviewer.user)
+    workflow.approve(article, by=newsroom.second_reviewer.user)
+    assert article.status == S.APPROVED
 
 
 def test_a_chief_editor_overrides_from_the_admin_with_a_reason(client, newsroom):
