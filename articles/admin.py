@@ -73,8 +73,7 @@ class ImageAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if "file" in form.changed_data:
-            obj.renditions.all().delete()
+        if "file" in form.changed_data:  # Image.save() has discarded the old file's renditions
             transaction.on_commit(lambda: make_renditions.enqueue(obj.pk))
 
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from .. import images as image_processing
+from ..fields import PictureField, unguessable_folder
 from .content import PublicContent, PublicContentQuerySet
 
 
@@ -21,11 +20,15 @@ class ImageQuerySet(PublicContentQuerySet):
 
 
 def image_upload_to(instance: Image, filename: str) -> str:
+    # `filename` already starts with PictureField's random folder: images/2026/05/<random>/harbour.jpg.
     return f"images/{timezone.now():%Y/%m}/{filename}"
 
 
 def rendition_upload_to(instance: Rendition, filename: str) -> str:
-    return f"renditions/{instance.image_id}/{filename}"
+    """renditions/<random>/<width>.<ext>: nothing in it counts, so a picture of an article still under
+    embargo cannot be found by trying ids (issue 12, point 6). The name is stored, so pages and caches that
+    already link a rendition keep a stable address."""
+    return f"renditions/{unguessable_folder()}/{filename}"
 
 
 class Image(PublicContent, models.Model):
@@ -38,10 +41,11 @@ class Image(PublicContent, models.Model):
         PUBLIC_DOMAIN = "public-domain", "Public domain"
         HANDOUT = "handout", "Handout / press release"
 
-    file = models.ImageField(
+    file = PictureField(
         upload_to=image_upload_to,
         width_field="width",
         height_field="height",
+        sha256_field="sha256",
         max_length=255,
         help_text="JPEG, PNG or WebP. Location data and other metadata are removed on upload.",
     )
@@ -104,13 +108,25 @@ class Image(PublicContent, models.Model):
         return self.removed_at is not None
 
     def save(self, *args, **kwargs):
-        # A new upload is cleaned (checked, EXIF stripped, orientation applied) before it is stored.
-        if self.file and not getattr(self.file, "_committed", True):
-            cleaned, _ = image_processing.clean_upload(self.file.file, name=self.file.name)
-            self.sha256 = hashlib.sha256(cleaned.read()).hexdigest()
-            cleaned.seek(0)
-            self.file.save(cleaned.name, cleaned, save=False)
+        # A new upload is cleaned by PictureField as it is stored; here only its renditions go stale. Before
+        # the save, a new upload still carries its own name, so any difference from the row means a new file.
+        replacing = not self._state.adding and self.file.name != self._stored_file_name()
         super().save(*args, **kwargs)
+        if replacing:
+            self.discard_renditions()
+
+    def _stored_file_name(self) -> str:
+        return Image.objects.filter(pk=self.pk).values_list("file", flat=True).first() or ""
+
+    def discard_renditions(self) -> None:
+        """Delete the renditions of a replaced file; their files go once the transaction commits."""
+        stale = list(Rendition.objects.filter(image=self))
+        if not stale:
+            return
+        Rendition.objects.filter(pk__in=[r.pk for r in stale]).delete()
+        storage = self.file.storage
+        names = [r.file.name for r in stale if r.file]
+        transaction.on_commit(lambda: [storage.delete(name) for name in names], using=self._state.db)
 
     def make_renditions(self) -> list[Rendition]:
         """Make every configured rendition that is missing; existing ones are reused, never remade."""
@@ -124,7 +140,7 @@ class Image(PublicContent, models.Model):
                     content, w, h = image_processing.render_rendition(source, width=width, fmt=fmt)
                 ext = "jpg" if fmt == "jpeg" else fmt
                 rendition = Rendition(image=self, width=width, format=fmt, actual_width=w, actual_height=h)
-                rendition.file.save(f"{self.pk}-{width}.{ext}", content, save=False)
+                rendition.file.save(f"{width}.{ext}", content, save=False)
                 rendition.save()
                 made.append(rendition)
         return made

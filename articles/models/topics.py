@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from ..fields import PictureField
 from ..paths import slug_path
 from .content import PublicContent, PublicContentQuerySet, unique_slug
 
@@ -43,7 +44,7 @@ class Initiative(PublicContent, models.Model):
     launched_at = models.CharField(
         max_length=200, blank=True, help_text="Where or on what occasion it was launched, e.g. “Astana, Kazakhstan”."
     )
-    logo = models.ImageField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
+    logo = PictureField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the initiatives page.")
 
     objects = PublicContentQuerySet.as_manager()

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from articles.fields import PictureField
 from articles.models import PublicContentQuerySet, content_changed, unique_slug
 from articles.paths import slug_path
 
@@ -30,7 +31,7 @@ class Editor(models.Model):
     slug = models.SlugField(max_length=120, unique=True, blank=True, help_text="Used in /editors/<slug>/.")
     title = models.CharField(max_length=120, blank=True, help_text="Job title, e.g. “Senior editor, World desk”.")
     bio = models.TextField(blank=True, help_text="A short public biography, in the third person.")
-    photo = models.ImageField(upload_to="editors/", blank=True, help_text="Optional portrait, square, at least 400 px.")
+    photo = PictureField(upload_to="editors/", blank=True, help_text="Optional portrait, square, at least 400 px.")
     email = models.EmailField(blank=True, help_text="Work address for workflow notices. Never shown publicly.")
     active = models.BooleanField(
         default=True, help_text="Inactive editors keep their credits but can't be chosen anew."
