@@ -10,7 +10,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
@@ -60,6 +59,7 @@ class EditorAdmin(admin.ModelAdmin):
 
 
 # --- articles: the workflow's back office -------------------------------------------------------------------
+
 
 def site_time(value: datetime.datetime | None) -> str:
     """A time as the newsroom reads it: in the site's time zone, with the zone named."""

@@ -59,6 +59,9 @@ SMALL_FIX_WORDS = 40
 _WORD = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]|\w+", re.UNICODE)
 
 
+NOT_WAITING = "That change is no longer waiting for review (someone published, replaced or discarded it)."
+
+
 class EditRefused(workflow.WorkflowError):
     """The edit cannot be made as asked; the message says why, for the person who asked."""
 
@@ -218,7 +221,7 @@ def approve_change(article: Article, *, by, number: int, note: str = "") -> Arti
         locked = Article.objects.select_for_update().select_related("editor", "responsible_editor").get(pk=article.pk)
         pending = ArticleRevision.objects.filter(article=locked, state=State.PENDING).first()
         if pending is None or pending.number != number:
-            raise EditRefused("That change is no longer waiting for review (someone published, replaced or discarded it).")
+            raise EditRefused(NOT_WAITING)
         if by is None or not by.has_perm("articles.publish_article"):
             raise EditRefused("Only a responsible editor may publish a change to a live article.")
         if workflow.wrote_this_version(by, locked):
@@ -263,7 +266,7 @@ def discard_change(article: Article, *, by, number: int, note: str) -> None:
         locked = Article.objects.select_for_update().get(pk=article.pk)
         pending = ArticleRevision.objects.filter(article=locked, state=State.PENDING).first()
         if pending is None or pending.number != number:
-            raise EditRefused("That change is no longer waiting for review (someone published, replaced or discarded it).")
+            raise EditRefused(NOT_WAITING)
         if pending.author_id != by.pk and not by.has_perm("articles.publish_article"):
             raise EditRefused("Only its author or a responsible editor may discard this change.")
         pending.state = State.DISCARDED

@@ -134,7 +134,8 @@ def test_restoring_a_revision_makes_one_an_author(client, newsroom):
     first = article.revisions.order_by("number").first()
     client.force_login(newsroom.reviewer.user)
     article.refresh_from_db()
-    client.post(reverse("admin:articles_article_restore", args=[article.pk, first.number]), {"version": article.version})
+    restore = reverse("admin:articles_article_restore", args=[article.pk, first.number])
+    client.post(restore, {"version": article.version})
     article.refresh_from_db()
     assert article.dek == "First thoughts."
     with pytest.raises(workflow.NotPermitted):
