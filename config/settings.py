@@ -303,6 +303,9 @@ IMAGE_MAX_UPLOAD_BYTES = env_int("IMAGE_MAX_UPLOAD_BYTES", 15 * 1024 * 1024)
 # Pillow's decompression-bomb guard: images above this many pixels are refused outright.
 IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
+# Checks every decoded upload passes (articles.images.run_upload_checks); named here because `articles` never
+# imports `editorial`. The copyright desk refuses pictures it took down (issue 12, point 7).
+IMAGE_UPLOAD_CHECKS = ["editorial.takedowns.refuse_removed_picture"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640

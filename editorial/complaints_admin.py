@@ -745,3 +745,5 @@ class RetryableOutboundMessageAdmin(OutboundMessageAdmin):
 
 admin.site.unregister(OutboundMessage)
 admin.site.register(OutboundMessage, RetryableOutboundMessageAdmin)
+
+from . import takedowns_admin  # noqa: E402, F401  (registers the block list of removed pictures and passages)

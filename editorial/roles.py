@@ -53,6 +53,7 @@ _COMPLAINT_FILE_VIEW = [
     "view_counternotice",
     "view_appeal",
     "view_notifiersanction",
+    "view_takedownfingerprint",
     "view_contactinquiry",
     "change_contactinquiry",
 ]
@@ -69,6 +70,8 @@ _COPYRIGHT_OFFICER = {
         "change_complaint",
         "decide_complaint",
         "add_notifiersanction",
+        # Release a removed picture or passage (editorial.takedowns.takedown_release): officers only.
+        "change_takedownfingerprint",
     ],
 }
 

@@ -28,7 +28,7 @@ from django.utils.html import format_html
 
 from articles.models import Article, Correction, Image, private_storage
 
-from . import outbox, revisions, tasks, workflow
+from . import outbox, revisions, takedowns, tasks, workflow
 from .complaints import (
     AFFECTED_PARTY,
     OFFICER,
@@ -280,6 +280,8 @@ def measure_apply(*, item: ComplaintItem, kind: str, by, correction: CorrectionS
             snapshot=snapshot,
             correction=public_correction,
         )
+        # Keep what it took down from coming back under another article (issue 12, point 7).
+        takedowns.takedown_record(measure=measure)
         AuditEvent.record(
             actor=by,
             subject=complaint,
@@ -334,6 +336,7 @@ def measure_reverse(*, measure: Measure, by, reason: str) -> Measure:
         locked.reversed_by = by if getattr(by, "is_authenticated", False) else None
         locked.reversal_reason = reason
         locked.save(update_fields=["reversed_at", "reversed_by", "reversal_reason"])
+        takedowns.takedown_lift(measure=locked, by=by)
         AuditEvent.record(
             actor=by,
             subject=complaint,

@@ -26,13 +26,13 @@ from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from articles.models import Article, Correction
 
 from . import revisions
-from .models import AuditEvent
+from .models import ArticleRevision, AuditEvent
 from .roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER
 
 S = Article.Status
@@ -640,6 +640,7 @@ QUEUES = {
     "my_drafts": "My drafts",
     "my_review": "Waiting for my review",
     "changes_requested": "Changes requested of me",
+    "pending_changes": "Changes to live articles waiting for review",
     "scheduled": "Scheduled",
     "recently_published": "Recently published (7 days)",
 }
@@ -661,6 +662,11 @@ def queue_q(key: str, *, editor, now: datetime.datetime | None = None) -> Q:
             return Q(responsible_editor=editor, status=S.IN_REVIEW) & ~Q(editor=editor) if editor else nothing
         case "changes_requested":
             return Q(editor=editor, status=S.CHANGES_REQUESTED) if editor else nothing
+        case "pending_changes":
+            # The whole newsroom's: any responsible editor who did not write the change may publish it.
+            return Q(
+                Exists(ArticleRevision.objects.filter(article=OuterRef("pk"), state=ArticleRevision.State.PENDING))
+            )
         case "scheduled":
             return Q(status=S.SCHEDULED, published_at__gt=now)
         case "recently_published":

@@ -1,6 +1,7 @@
 """Shared builders for the foundation's models. Feature-specific factories live beside their tests."""
 
 import io
+import random
 
 import factory
 from django.contrib.auth import get_user_model
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image as PILImage
+from PIL import ImageDraw
 
 from articles.models import Article, Correction, Image, Initiative, Milestone, Section
 from editorial.models import Editor
@@ -151,3 +153,25 @@ class RenderedImageFactory(ImageFactory):
 def tag_names(n: int = 3, prefix: str = "topic") -> list[str]:
     """`n` distinct tag names, e.g. tag_names(20)."""
     return [f"{prefix} {i}" for i in range(n)]
+
+
+# --- Takedowns (issue 12, point 7) ---
+
+
+def picture_bytes(seed: int = 1, fmt: str = "JPEG", size=(1200, 800), **save) -> bytes:
+    """A real picture with detail (shapes over a gradient), a different one for each seed. For tests that
+    must tell pictures apart: to a perceptual hash, every plain colour looks alike."""
+    rnd = random.Random(seed)
+    img = PILImage.linear_gradient("L").resize(size).convert("RGB")
+    draw = ImageDraw.Draw(img)
+    width, height = size
+    for _ in range(25):
+        x, y, r = rnd.randrange(width), rnd.randrange(height), rnd.randrange(width // 40, width // 5)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rnd.randrange(256) for _ in range(3)))
+    for _ in range(15):
+        x, y = rnd.randrange(width), rnd.randrange(height)
+        box = (x, y, x + rnd.randrange(width // 60, width // 4), y + rnd.randrange(height // 40, height // 3))
+        draw.rectangle(box, fill=tuple(rnd.randrange(256) for _ in range(3)))
+    out = io.BytesIO()
+    img.save(out, format=fmt, **save)
+    return out.getvalue()

@@ -62,9 +62,24 @@ def test_the_writer_sees_their_queues_with_counts(client, newsroom, desk):
         "My drafts": 1,
         "Waiting for my review": 0,
         "Changes requested of me": 1,
+        "Changes to live articles waiting for review": 0,
         "Scheduled": 1,
         "Recently published (7 days)": 1,
     }
+
+
+def test_a_change_to_a_live_article_waits_on_everyones_desk(client, newsroom, desk):
+    from editorial import editing, revisions
+    from tests._workflow import S, make_article
+
+    live = make_article(newsroom, S.PUBLISHED, title="Live and being changed")
+    editing.propose_change(live, by=newsroom.writer.user, data={**revisions.snapshot(live), "dek": "New words."})
+    client.force_login(newsroom.second_reviewer.user)
+    count, href = queues(client.get(reverse("admin:index")).content.decode())[
+        "Changes to live articles waiting for review"
+    ]
+    assert count == 1
+    assert "Live and being changed" in client.get(href).content.decode()
 
 
 def test_the_reviewer_sees_what_waits_for_them(client, newsroom, desk):

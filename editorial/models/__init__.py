@@ -12,6 +12,7 @@ from .complaints import (
 from .measures import AffectedParty, Appeal, CounterNotice, Measure, NotifierSanction
 from .people import Editor
 from .revisions import ArticleRevision
+from .takedowns import TakedownFingerprint
 
 __all__ = [
     "AffectedParty",
@@ -29,4 +30,5 @@ __all__ = [
     "Measure",
     "NotifierSanction",
     "OutboundMessage",
+    "TakedownFingerprint",
 ]
