@@ -309,6 +309,13 @@ IMAGE_UPLOAD_CHECKS = ["editorial.takedowns.refuse_removed_picture"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+# First, the bound on the files of one public request (COMPLAINT_UPLOAD_MAX_REQUEST_BYTES), enforced while the
+# body is read: a middleware reads every form before views run (issue 12, point 3). Then Django's two.
+FILE_UPLOAD_HANDLERS = [
+    "editorial.uploads.RequestUploadLimit",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # Email: Django 6.1's MAILERS. Console in development; SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Masthead News <newsroom@masthead.invalid>")
@@ -345,6 +352,15 @@ COMPLAINT_RESTORE_BUSINESS_DAYS = env_int("COMPLAINT_RESTORE_BUSINESS_DAYS", 10)
 COMPLAINT_MAX_URLS = env_int("COMPLAINT_MAX_URLS", 1000)
 COMPLAINT_EVIDENCE_MAX_FILES = env_int("COMPLAINT_EVIDENCE_MAX_FILES", 10)
 COMPLAINT_EVIDENCE_MAX_BYTES = env_int("COMPLAINT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# Bounds on evidence so anonymous visitors cannot fill the disk (issue 12, point 3), in bytes: all files of one
+# public request (refused while it is read); one complaint until its email is confirmed; every unconfirmed
+# complaint together; one complaint in all, including files added later on its tracking page.
+COMPLAINT_UPLOAD_MAX_REQUEST_BYTES = env_int("COMPLAINT_UPLOAD_MAX_REQUEST_BYTES", 20 * 1024 * 1024)
+COMPLAINT_EVIDENCE_UNCONFIRMED_MAX_BYTES = env_int("COMPLAINT_EVIDENCE_UNCONFIRMED_MAX_BYTES", 10 * 1024 * 1024)
+COMPLAINT_EVIDENCE_UNCONFIRMED_SITE_MAX_BYTES = env_int(
+    "COMPLAINT_EVIDENCE_UNCONFIRMED_SITE_MAX_BYTES", 2 * 1024 * 1024 * 1024
+)
+COMPLAINT_EVIDENCE_COMPLAINT_MAX_BYTES = env_int("COMPLAINT_EVIDENCE_COMPLAINT_MAX_BYTES", 50 * 1024 * 1024)
 COMPLAINT_RATE_LIMIT_PER_IP = env_int("COMPLAINT_RATE_LIMIT_PER_IP", 20)
 COMPLAINT_RATE_LIMIT_PER_EMAIL = env_int("COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)
 COMPLAINT_RATE_LIMIT_WINDOW_SECONDS = env_int("COMPLAINT_RATE_LIMIT_WINDOW_SECONDS", 3600)

@@ -2,71 +2,112 @@
 
 from __future__ import annotations
 
+import codecs
+import hashlib
 import io
 import warnings
 from dataclasses import dataclass
+from typing import IO
 
 from django import forms
-from django.conf import settings
+from django.core.files import File
 from django.utils import timezone
 from PIL import Image as PILImage
 
 from .complaints import max_urls, resolve_urls
 from .models import Complaint, ComplaintItem, ContactInquiry, NotifierSanction
+from .models.complaints import evidence_limits, megabytes
 
 # --- evidence files -----------------------------------------------------------------------------------------
 
 _IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 ACCEPTED_EVIDENCE = "PDF, PNG, JPEG, WebP or plain text"
+_CHUNK = 64 * 1024
 
 
 @dataclass(frozen=True)
 class CheckedFile:
-    """An uploaded evidence file that passed the checks: its bytes and the type read from them."""
+    """An uploaded evidence file that passed the checks: the file (the upload itself, never read whole; or
+    bytes), the type read from its content, its size and SHA-256 (worked out here for bytes)."""
 
     name: str
-    content: bytes
+    content: File | bytes
     content_type: str
+    size: int = 0
+    sha256: str = ""
+
+    def __post_init__(self):
+        if isinstance(self.content, bytes):
+            object.__setattr__(self, "size", len(self.content))
+            object.__setattr__(self, "sha256", hashlib.sha256(self.content).hexdigest())
 
 
 def evidence_max_files() -> int:
-    return getattr(settings, "COMPLAINT_EVIDENCE_MAX_FILES", 10)
+    return evidence_limits().files
 
 
 def evidence_max_bytes() -> int:
-    return getattr(settings, "COMPLAINT_EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+    return evidence_limits().file_bytes
 
 
-def sniff_evidence(content: bytes) -> str | None:
+def _chunks(stream: IO[bytes]):
+    stream.seek(0)
+    while chunk := stream.read(_CHUNK):
+        yield chunk
+
+
+def sniff_evidence(content: bytes | IO[bytes]) -> str | None:
     """The type of a file read from its content: a PDF, an image Pillow recognises, or UTF-8 text without NULs.
-    None for anything else, whatever the file's name says."""
-    if content.startswith(b"%PDF-"):
+    None for anything else, whatever the file's name says. Reads a file in chunks, never whole."""
+    stream = io.BytesIO(content) if isinstance(content, bytes) else content
+    stream.seek(0)
+    head = stream.read(16)
+    if head.startswith(b"%PDF-"):
         return "application/pdf"
-    if content.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (
-        content[:4] == b"RIFF" and content[8:12] == b"WEBP"
-    ):
+    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        stream.seek(0)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-                with PILImage.open(io.BytesIO(content)) as img:
+                with PILImage.open(stream) as img:
                     fmt = img.format
                     img.verify()
         except Exception:  # Pillow raises many kinds for a damaged or hostile file
             return None
         return _IMAGE_TYPES.get(fmt)
-    if b"\x00" in content:
-        return None
+    decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        content.decode("utf-8")
+        for chunk in _chunks(stream):
+            if b"\x00" in chunk:
+                return None
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
         return None
     return "text/plain"
 
 
+def _sha256(upload: File) -> str:
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def evidence_help(*, public: bool) -> str:
-    size = evidence_max_bytes() / 1_048_576
-    limits = f"{ACCEPTED_EVIDENCE}; up to {evidence_max_files()} files of {size:.0f} MB each."
-    return f"{limits} Kept privately for our officers; never published." if public else limits
+    """The limits in words, from the settings that enforce them."""
+    limits = evidence_limits()
+    each = f"up to {limits.files} files of {megabytes(limits.file_bytes)} each"
+    if public:
+        return (
+            f"{ACCEPTED_EVIDENCE}; {each}, {megabytes(min(limits.unconfirmed_bytes, limits.request_bytes))} in "
+            "all until you confirm your email. Afterwards you can add more on your complaint's page, up to "
+            f"{megabytes(limits.complaint_bytes)} in all. Kept privately for our officers; never published."
+        )
+    return (
+        f"{ACCEPTED_EVIDENCE}; {each}, {megabytes(limits.request_bytes)} at a time and "
+        f"{megabytes(limits.complaint_bytes)} in all for the complaint."
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -74,7 +115,11 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 
 class EvidenceField(forms.FileField):
-    """Several files at once, each checked by content and size; the count is limited too."""
+    """Several files at once, each checked by content and size; the count is limited too.
+
+    Files are read in chunks to check and hash them, and stored by the storage from the upload itself, so a
+    worker never holds a whole file in memory (issue 12, point 3).
+    """
 
     widget = MultipleFileInput
 
@@ -98,26 +143,24 @@ class EvidenceField(forms.FileField):
         for upload in uploads:
             name = str(getattr(upload, "name", "") or "file")[:200]
             size = getattr(upload, "size", None)
-            if size is None or not hasattr(upload, "read"):
+            if size is None or not hasattr(upload, "chunks"):
                 problems.append(f"“{name}” could not be read; please choose it again.")
                 continue
             if size == 0:
                 problems.append(f"“{name}” is empty.")
                 continue
             if size > limit:
-                problems.append(
-                    f"“{name}” is {size / 1_048_576:.1f} MB; each file may be at most {limit / 1_048_576:.0f} MB."
-                )
+                problems.append(f"“{name}” is {size / 1_048_576:.1f} MB; each file may be at most {megabytes(limit)}.")
                 continue
-            upload.seek(0)
-            content = upload.read(limit + 1)
-            content_type = sniff_evidence(content)
+            content_type = sniff_evidence(upload)
             if content_type is None:
                 problems.append(
                     f"“{name}” is not a {ACCEPTED_EVIDENCE} file. We check what the file contains, not its name."
                 )
                 continue
-            checked.append(CheckedFile(name=name, content=content, content_type=content_type))
+            checked.append(
+                CheckedFile(name=name, content=upload, content_type=content_type, size=size, sha256=_sha256(upload))
+            )
         if problems:
             raise forms.ValidationError(problems)
         return checked
@@ -206,12 +249,7 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
             'after the article\'s address, e.g. https://…/articles/…/ "the copied words".'
         ),
     )
-    evidence = EvidenceField(
-        label="Evidence files (optional)",
-        help_text=(
-            f"{ACCEPTED_EVIDENCE}; up to 10 files of 10 MB each. Kept privately for our officers; never published."
-        ),
-    )
+    evidence = EvidenceField(label="Evidence files (optional)")  # help text: the limits in force, in __init__
 
     class Meta:
         model = Complaint
@@ -316,6 +354,14 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
         if value and value > timezone.localdate():
             raise forms.ValidationError("This date is in the future.")
         return value
+
+    def clean_evidence(self):
+        evidence = self.cleaned_data["evidence"]
+        # The same rule Complaint.file applies again: a new complaint is unconfirmed.
+        refusal = self.instance.evidence_refusal([upload.size for upload in evidence])
+        if refusal:
+            raise forms.ValidationError(refusal, code="too_much")
+        return evidence
 
     def clean_urls(self):
         targets, errors = resolve_urls(self.cleaned_data["urls"])

@@ -7,7 +7,9 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template import engines
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +36,8 @@ from .forms import (
     WithdrawForm,
 )
 from .models import AffectedParty, Complaint, Measure
+from .models.complaints import EvidenceLimitError, evidence_limits, megabytes
+from .uploads import upload_refused
 
 logger = logging.getLogger(__name__)
 
@@ -102,6 +106,28 @@ def too_many(request: HttpRequest, what: str) -> HttpResponse:
     return response
 
 
+def files_refused_message(*, confirmed: bool) -> str:
+    """What the notifier reads when the files of one request passed COMPLAINT_UPLOAD_MAX_REQUEST_BYTES and
+    were skipped unread (editorial.uploads)."""
+    limits = evidence_limits()
+    hint = "" if confirmed else f" (up to {megabytes(limits.unconfirmed_bytes)} until you confirm your email)"
+    return (
+        f"Your files come to more than {megabytes(limits.request_bytes)}, more than we take at once, so none of "
+        f"them was received. Choose fewer or smaller files{hint} and send them again."
+    )
+
+
+def _notice(request: HttpRequest, *, title: str, text: str, status: int) -> HttpResponse:
+    """A short page in the complaint pages' layout for an outcome no template has yet."""
+    # An inline template, so this works while templates/ is being restyled; move it to a file then.
+    template = engines["django"].from_string(
+        '{% extends "editorial/_complaint_base.html" %}{% block title %}{{ title }} — {{ SITE_NAME }}{% endblock %}'
+        "{% block robots %}noindex, nofollow{% endblock %}"
+        "{% block page %}<h1>{{ title }}</h1><p>{{ text }}</p>{% endblock %}"
+    )
+    return _private(HttpResponse(template.render({"title": title, "text": text}, request), status=status))
+
+
 def _private(response: HttpResponse) -> HttpResponse:
     """Pages with personal data or a token in the address: not cached, not indexed, and the address never
     sent to another site. ("same-origin", not "no-referrer": with no referrer at all, browsers send
@@ -142,11 +168,15 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
         if request.POST.get("website"):
             # The honeypot was filled: answer as if all went well and store nothing.
             return redirect("editorial:complaint_filed")
+        if upload_refused(request):
+            form = ComplaintForm(request.POST)  # what was typed, without the files that were never read
+            form.is_valid()
+            form.add_error("evidence", files_refused_message(confirmed=False))
+            return _private(render(request, "editorial/complaint_form.html", {"form": form}, status=413))
         form = ComplaintForm(request.POST, request.FILES)
         if form.is_valid():
-            email = form.cleaned_data["notifier_email"].strip().lower()
-            if over_limit("complaint-email", email, getattr(settings, "COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)):
-                return too_many(request, "complaints from this email address")
+            if Complaint.objects.email_limit_reached(form.cleaned_data["notifier_email"]):
+                return too_many(request, "confirmed complaints from this email address")
             try:
                 Complaint.file(
                     complaint=form.save(commit=False),
@@ -155,6 +185,8 @@ def complaint_new(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateComplaintError as error:
                 form.add_error("urls", str(error))
+            except EvidenceLimitError as error:
+                form.add_error("evidence", str(error))
             else:
                 return redirect("editorial:complaint_filed")
         elif form.existing_items:
@@ -168,8 +200,9 @@ def _resend_for_duplicates(request: HttpRequest, form: ComplaintForm) -> None:
     """A notifier refiling while their earlier complaint awaits confirmation gets the link again (rate-limited)."""
     waiting = {item.complaint_id: item.complaint for item in form.existing_items if item.complaint.reference is None}
     for complaint in waiting.values():
+        # Counted apart from complaints (which count only once confirmed): this caps mail to an inbox.
         limit = getattr(settings, "COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)
-        if not over_limit("complaint-email", complaint.notifier_email, limit):
+        if not over_limit("verification-resend", complaint.notifier_email, limit):
             complaint.resend_verification()
 
 
@@ -190,6 +223,8 @@ def complaint_verify(request: HttpRequest, token: str) -> HttpResponse:
     if complaint is None:
         raise Http404
     if complaint.status == S.UNVERIFIED:
+        if complaint.expires_at > timezone.now() and Complaint.objects.email_limit_reached(complaint.notifier_email):
+            return _confirm_later(request, complaint)
         try:
             tracking_token = complaint.verify()
         except VerificationExpiredError:
@@ -201,6 +236,19 @@ def complaint_verify(request: HttpRequest, token: str) -> HttpResponse:
     if complaint.status == S.EXPIRED:
         return _private(render(request, "editorial/complaint_link_expired.html", status=410))
     return _private(render(request, "editorial/complaint_already_confirmed.html", {"complaint": complaint}))
+
+
+def _confirm_later(request: HttpRequest, complaint: Complaint) -> HttpResponse:
+    """The mailbox has confirmed as many complaints as the per-email limit allows: this one waits."""
+    minutes = max(1, rate_window() // 60)
+    text = (
+        f"This email address has confirmed as many complaints as we accept in {minutes} minutes. Your complaint "
+        "is kept, waiting: open this link again later. It works until "
+        f"{timezone.localtime(complaint.expires_at):%d %B %Y, %H:%M}."
+    )
+    response = _notice(request, title="Please confirm later", text=text, status=429)
+    response["Retry-After"] = str(rate_window())
+    return response
 
 
 def _complaint_for_token(reference: str, token) -> Complaint:
@@ -271,6 +319,10 @@ def _notifier_action(
         return too_many(request, "messages from your network")
     token = request.POST.get("token")
     complaint = _complaint_for_token(reference, token)
+    if upload_refused(request):
+        bound = form(request.POST)  # keeps the message typed; the files were never read
+        error = files_refused_message(confirmed=True)
+        return _tracking_page(request, complaint, token, error=error, status=413, **{form_name: bound})
     bound = form(request.POST, request.FILES)
     if not bound.is_valid():
         return _tracking_page(request, complaint, token, status=invalid_status, **{form_name: bound})

@@ -14,13 +14,14 @@ sanctions are in `editorial.models.measures`.
 
 from __future__ import annotations
 
-import hashlib
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.files.storage import Storage
 from django.db import IntegrityError, models, transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Sum, Value, When
+from django.db.models.lookups import LessThan
 from django.urls import reverse
 from django.utils import timezone
 
@@ -52,11 +53,75 @@ from editorial.complaints import (
     require_officer,
 )
 from editorial.complaints import ComplaintStatus as S
+from editorial.identity import NotifierIdentity, notifier_identity
 
 from .audit import AuditEvent
 from .measures import AffectedParty, Appeal, NotifierSanction
 
+# --- limits on what the public may send ----------------------------------------------------------------------
+
+
+class EvidenceLimitError(ComplaintError):
+    """The files would take a complaint's evidence past what it may hold. The message says how much fits."""
+
+
+@dataclass(frozen=True)
+class EvidenceLimits:
+    """How much evidence the public may send (issue 12, point 3), from the COMPLAINT_EVIDENCE_* settings."""
+
+    files: int  # files in one sending
+    file_bytes: int  # one file
+    request_bytes: int  # all files in one request, refused while it is read (editorial.uploads)
+    unconfirmed_bytes: int  # one complaint, until its email is confirmed
+    complaint_bytes: int  # one complaint, in all, whenever sent
+    unconfirmed_site_bytes: int  # every unconfirmed complaint together
+
+
+def evidence_limits() -> EvidenceLimits:
+    mb = 1024 * 1024
+    return EvidenceLimits(
+        files=getattr(settings, "COMPLAINT_EVIDENCE_MAX_FILES", 10),
+        file_bytes=getattr(settings, "COMPLAINT_EVIDENCE_MAX_BYTES", 10 * mb),
+        request_bytes=getattr(settings, "COMPLAINT_UPLOAD_MAX_REQUEST_BYTES", 20 * mb),
+        unconfirmed_bytes=getattr(settings, "COMPLAINT_EVIDENCE_UNCONFIRMED_MAX_BYTES", 10 * mb),
+        complaint_bytes=getattr(settings, "COMPLAINT_EVIDENCE_COMPLAINT_MAX_BYTES", 50 * mb),
+        unconfirmed_site_bytes=getattr(settings, "COMPLAINT_EVIDENCE_UNCONFIRMED_SITE_MAX_BYTES", 2048 * mb),
+    )
+
+
+def megabytes(size: int) -> str:
+    """A size for people: "10 MB", "2.5 MB", "0.1 MB"."""
+    return f"{size / 1_048_576:.1f}".removesuffix(".0") + " MB"
+
+
 # --- the complaint --------------------------------------------------------------------------------------------
+
+
+def complaint_deadline() -> Case:
+    """The next date someone must act by on a complaint, as an expression (see ComplaintQuerySet.with_deadline)."""
+    return Case(
+        When(status__in=[S.RECEIVED, S.IN_REVIEW, S.APPEALED], then=F("decision_due_at")),
+        When(status=S.NEEDS_INFO, then=F("reply_due_at")),
+        When(status__in=list(RESTORING_STATES), then=F("restore_due_at")),
+        default=None,
+        output_field=models.DateTimeField(),
+    )
+
+
+def queue_ordering(now=None) -> list:
+    """The officers' queue order (overdue first, then by deadline, then newest) without annotations.
+
+    Django's admin orders querysets it builds itself (the choices of a complaint field on another screen)
+    by ComplaintAdmin.get_ordering(), so the order must not name `with_deadline()`'s annotations: it did,
+    and the sanction form answered 500 (issue 12, point 4).
+    """
+    deadline = complaint_deadline()
+    overdue = Case(
+        When(LessThan(deadline, Value(now or timezone.now())), then=True),
+        default=False,
+        output_field=models.BooleanField(),
+    )
+    return [overdue.desc(), deadline.asc(nulls_last=True), "-created_at", "-pk"]
 
 
 class ComplaintQuerySet(models.QuerySet):
@@ -74,14 +139,7 @@ class ComplaintQuerySet(models.QuerySet):
         the notifier's reply. After a counter-notice: the restoration. Otherwise none.
         """
         now = now or timezone.now()
-        deadline = Case(
-            When(status__in=[S.RECEIVED, S.IN_REVIEW, S.APPEALED], then=F("decision_due_at")),
-            When(status=S.NEEDS_INFO, then=F("reply_due_at")),
-            When(status__in=list(RESTORING_STATES), then=F("restore_due_at")),
-            default=None,
-            output_field=models.DateTimeField(),
-        )
-        return self.annotate(deadline=deadline).annotate(
+        return self.annotate(deadline=complaint_deadline()).annotate(
             overdue=Case(When(deadline__lt=now, then=True), default=False, output_field=models.BooleanField())
         )
 
@@ -127,12 +185,39 @@ class ComplaintQuerySet(models.QuerySet):
             closed += 1
         return closed
 
+    def by_notifier(self, identity: NotifierIdentity) -> ComplaintQuerySet:
+        """Complaints of this notifier: the same mailbox, or the same organisation if one is named, compared
+        on their normalised identity (`editorial.identity`)."""
+        match = Q(notifier_email_key=identity.email)
+        if identity.organisation:
+            match |= Q(notifier_organisation_key=identity.organisation)
+        return self.filter(match)
+
     def history_of(self, complaint: Complaint) -> ComplaintQuerySet:
         """The same notifier's other confirmed complaints (by email, or by organisation), newest first."""
-        match = Q(notifier_email=complaint.notifier_email)
-        if complaint.notifier_organisation.strip():
-            match |= Q(notifier_organisation__iexact=complaint.notifier_organisation.strip())
-        return self.filter(match, reference__isnull=False).exclude(pk=complaint.pk).order_by("-created_at", "-pk")
+        identity = notifier_identity(email=complaint.notifier_email, organisation=complaint.notifier_organisation)
+        return (
+            self.by_notifier(identity)
+            .filter(reference__isnull=False)
+            .exclude(pk=complaint.pk)
+            .order_by("-created_at", "-pk")
+        )
+
+    def email_limit_reached(self, email: str, now=None) -> bool:
+        """Whether this mailbox has confirmed COMPLAINT_RATE_LIMIT_PER_EMAIL complaints within the rate-limit
+        window (COMPLAINT_RATE_LIMIT_WINDOW_SECONDS).
+
+        Only confirmed complaints count: anyone can type a victim's address into the form, but only its owner
+        can confirm, so filings alone must not lock the real rights holder out (issue 12, point 8). The public
+        views check it when a complaint is filed and again when its link is opened, so unconfirmed filings
+        cannot be saved up and confirmed past the limit. Sub-addresses and look-alike spellings count as the
+        same mailbox.
+        """
+        now = now or timezone.now()
+        window = timedelta(seconds=getattr(settings, "COMPLAINT_RATE_LIMIT_WINDOW_SECONDS", 3600))
+        limit = getattr(settings, "COMPLAINT_RATE_LIMIT_PER_EMAIL", 5)
+        key = notifier_identity(email=email).email
+        return self.filter(notifier_email_key=key, received_at__gt=now - window).count() >= limit
 
     def unverified_past_expiry(self, now=None) -> ComplaintQuerySet:
         """Unverified complaints older than COMPLAINT_UNVERIFIED_EXPIRY_HOURS."""
@@ -141,7 +226,8 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(status=S.UNVERIFIED, created_at__lte=now - timedelta(hours=hours))
 
     def expire_unverified(self) -> int:
-        """Mark every unverified complaint past its expiry as expired (kept, never deleted). Returns how many."""
+        """Mark every unverified complaint past its expiry as expired (kept, never deleted), and delete the
+        evidence files of expired complaints. Returns how many complaints expired."""
         expired = 0
         for complaint in self.unverified_past_expiry().only("pk"):
             try:
@@ -149,6 +235,8 @@ class ComplaintQuerySet(models.QuerySet):
             except ComplaintStateError:
                 continue  # confirmed meanwhile
             expired += 1
+        # Catches files that a failed deletion, or an expiry from before files were purged, left behind.
+        Evidence.objects.filter(complaint__status=S.EXPIRED).purge()
         return expired
 
 
@@ -226,6 +314,10 @@ class Complaint(models.Model):
     notifier_phone = models.CharField("phone", max_length=40, blank=True)
     notifier_address = models.TextField("postal address", max_length=1000)
     notifier_country = models.CharField("country", max_length=100)
+    # The notifier's normalised identity (editorial.identity), kept for indexed comparisons: suspensions,
+    # misuse counts, history and the per-email limit compare these, never what was typed.
+    notifier_email_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
+    notifier_organisation_key = models.CharField(max_length=200, editable=False, db_index=True, blank=True, default="")
     capacity = models.CharField(max_length=20, choices=Capacity)
     on_behalf_of = models.CharField(
         max_length=200, blank=True, help_text="The rights holder an agent acts for. Required for agents."
@@ -327,6 +419,11 @@ class Complaint(models.Model):
 
     def save(self, *args, **kwargs):
         self.notifier_email = self.notifier_email.strip().lower()
+        identity = notifier_identity(email=self.notifier_email, organisation=self.notifier_organisation)
+        self.notifier_email_key, self.notifier_organisation_key = identity.email, identity.organisation
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"notifier_email", "notifier_organisation"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "notifier_email_key", "notifier_organisation_key"}
         super().save(*args, **kwargs)
 
     # -- reading ------------------------------------------------------------------------------------------
@@ -418,6 +515,7 @@ class Complaint(models.Model):
         stored_files: list[str] = []
         try:
             with transaction.atomic():
+                complaint.check_evidence_room(evidence or [])
                 complaint.save()
                 items = [
                     ComplaintItem(
@@ -543,6 +641,7 @@ class Complaint(models.Model):
             locked = self._locked()
             if locked.status == S.UNVERIFIED and locked.expires_at <= timezone.now():
                 locked._apply(S.EXPIRED, by=SYSTEM, note="The confirmation link was opened after it expired.")
+                locked._purge_evidence_after_commit()
                 expired = True
             else:
                 expired = False
@@ -574,11 +673,65 @@ class Complaint(models.Model):
         return allowed_move(self.status, target, by)
 
     def expire(self) -> None:
-        """unverified -> expired: never confirmed in time. Kept, not deleted; its items stop blocking new ones."""
+        """unverified -> expired: never confirmed in time. Kept, not deleted; its items stop blocking new ones.
+
+        Its evidence files are deleted once the expiry commits; their rows stay (name, size, SHA-256, when the
+        file went), so the record shows what was sent without the site keeping an anonymous upload.
+        """
         with transaction.atomic():
             locked = self._locked()
             locked._apply(S.EXPIRED, by=SYSTEM)
+            locked._purge_evidence_after_commit()
         self._reload_from(locked)
+
+    def _purge_evidence_after_commit(self) -> None:
+        # After commit: a rolled-back expiry must not have lost the files.
+        pk = self.pk
+        transaction.on_commit(lambda: Evidence.objects.filter(complaint_id=pk).purge(), robust=True)
+
+    def check_evidence_room(self, uploads: list) -> None:
+        """Raise EvidenceLimitError when these checked uploads would take this complaint's evidence past what
+        it may hold (see `evidence_refusal`). Call under the complaint's row lock, or before it is saved."""
+        refusal = self.evidence_refusal([upload.size for upload in uploads])
+        if refusal:
+            raise EvidenceLimitError(refusal)
+
+    def evidence_refusal(self, sizes: list[int]) -> str:
+        """Why new files of these sizes (bytes) cannot be added to this complaint; "" when they can.
+
+        The one rule for how much evidence anyone may store (issue 12, point 3): until the email is confirmed,
+        COMPLAINT_EVIDENCE_UNCONFIRMED_MAX_BYTES per complaint and COMPLAINT_EVIDENCE_UNCONFIRMED_SITE_MAX_BYTES
+        for all unconfirmed complaints together (so many anonymous filings cannot fill the disk either);
+        afterwards COMPLAINT_EVIDENCE_COMPLAINT_MAX_BYTES per complaint, counting what it already holds.
+        """
+        adding = sum(sizes)
+        if not adding:
+            return ""
+        limits = evidence_limits()
+        held = (self.evidence.aggregate(total=Sum("size"))["total"] or 0) if self.pk else 0
+        if self.status == S.UNVERIFIED:
+            bound = min(limits.unconfirmed_bytes, limits.complaint_bytes)
+            if held + adding > bound:
+                return (
+                    f"Files sent before you confirm your email may total at most {megabytes(bound)}; yours total "
+                    f"{megabytes(held + adding)}. Send fewer now: once you have confirmed, you can add the rest "
+                    f"on your complaint's page (up to {megabytes(limits.complaint_bytes)} in all)."
+                )
+            waiting = Evidence.objects.filter(complaint__status=S.UNVERIFIED, purged_at__isnull=True)
+            if (waiting.aggregate(total=Sum("size"))["total"] or 0) + adding > limits.unconfirmed_site_bytes:
+                return (
+                    "We cannot take files with unconfirmed complaints just now. Send the complaint without them: "
+                    "once you have confirmed your email, you can add them on your complaint's page."
+                )
+            return ""
+        if held + adding > limits.complaint_bytes:
+            room = max(0, limits.complaint_bytes - held)
+            return (
+                f"A complaint's files may total at most {megabytes(limits.complaint_bytes)}. This one holds "
+                f"{megabytes(held)} already, so {megabytes(room)} more can be added; these files total "
+                f"{megabytes(adding)}."
+            )
+        return ""
 
     def withdraw(self, *, reason: str = "") -> None:
         """received / needs info / in review -> withdrawn, by the notifier, before any decision."""
@@ -656,6 +809,7 @@ class Complaint(models.Model):
                         raise ComplaintStateError(
                             f"Information can't be added to a complaint that is “{locked.public_status()}”."
                         )
+                    locked.check_evidence_room(evidence or [])
                     reply = ComplaintReply.objects.create(complaint=locked, author=NOTIFIER, text=text)
                     for upload in evidence or []:
                         record = Evidence.store(complaint=locked, upload=upload, added_by=NOTIFIER, reply=reply)
@@ -922,11 +1076,9 @@ class ComplaintItemQuerySet(models.QuerySet):
     def barred_renotice(self, *, email: str, organisation: str, keys) -> ComplaintItemQuerySet:
         """Items of this notifier (by email or organisation) about these targets that a valid counter-notice
         restored under the PRC regulations: the same work may not be notified again."""
-        match = Q(notifier_email=email.strip().lower())
-        if organisation.strip():
-            match |= Q(complaint__notifier_organisation__iexact=organisation.strip())
+        notifier = Complaint.objects.by_notifier(notifier_identity(email=email, organisation=organisation))
         return self.filter(
-            match,
+            complaint__in=notifier.values("pk"),
             target_key__in=list(keys),
             complaint__regime=Complaint.Regime.PRC,
             measures__reversal_reason="counter_notice",
@@ -1087,8 +1239,26 @@ class ComplaintReply(models.Model):
         return f"{self.get_author_display()} on {self.created_at:%Y-%m-%d %H:%M}"
 
 
+class EvidenceQuerySet(models.QuerySet):
+    def purge(self) -> int:
+        """Delete these evidence files from private storage and keep their rows, marked with when the file
+        went. Each row is marked only once its file is gone, so a failure part-way is finished by the next
+        run. Returns how many files were deleted."""
+        storage = evidence_storage()
+        purged = 0
+        for evidence in self.filter(purged_at__isnull=True).only("pk", "file"):
+            storage.delete(evidence.file.name)
+            self.model.objects.filter(pk=evidence.pk).update(purged_at=timezone.now())
+            purged += 1
+        return purged
+
+
 class Evidence(models.Model):
-    """A file sent with a complaint. Stored in private storage: it never has a public address."""
+    """A file sent with a complaint. Stored in private storage: it never has a public address.
+
+    The files of a complaint that expired unconfirmed are deleted (`purged_at`); the row stays as the record
+    of what was sent: its name, type, size and SHA-256.
+    """
 
     class ContentType(models.TextChoices):
         PDF = "application/pdf", "PDF"
@@ -1108,6 +1278,14 @@ class Evidence(models.Model):
     size = models.PositiveIntegerField(help_text="In bytes.")
     sha256 = models.CharField(max_length=64)
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    purged_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the file was deleted because the complaint expired unconfirmed; the details stay.",
+    )
+
+    objects = EvidenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["complaint", "uploaded_at", "pk"]
@@ -1118,7 +1296,10 @@ class Evidence(models.Model):
 
     @classmethod
     def store(cls, *, complaint: Complaint, upload, added_by: str, reply: ComplaintReply | None = None) -> Evidence:
-        """Save a checked upload (`editorial.forms.CheckedFile`) to private storage under a random name."""
+        """Save a checked upload (`editorial.forms.CheckedFile`) to private storage under a random name.
+
+        The storage copies the upload in chunks (or moves Django's temporary file): never read whole.
+        """
         import secrets
 
         from django.core.files.base import ContentFile
@@ -1132,10 +1313,11 @@ class Evidence(models.Model):
             added_by=added_by,
             original_name=upload.name[:255],
             content_type=upload.content_type,
-            size=len(upload.content),
-            sha256=hashlib.sha256(upload.content).hexdigest(),
+            size=upload.size,
+            sha256=upload.sha256,
         )
-        record.file.save(f"{secrets.token_hex(16)}.{ext}", ContentFile(upload.content), save=False)
+        content = ContentFile(upload.content) if isinstance(upload.content, bytes) else upload.content
+        record.file.save(f"{secrets.token_hex(16)}.{ext}", content, save=False)
         record.save()
         return record
 

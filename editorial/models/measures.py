@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from editorial.complaints import AFFECTED_PARTY, NOTIFIER, Actor, hash_token, new_token
+from editorial.identity import notifier_identity
 
 from .audit import AuditEvent
 
@@ -223,10 +224,12 @@ class NotifierSanctionQuerySet(models.QuerySet):
         return self.filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now), starts_at__lte=now)
 
     def matching(self, *, email: str, organisation: str = "") -> NotifierSanctionQuerySet:
-        """Sanctions against this email, or against this organisation if one is named."""
-        match = Q(email=email.strip().lower())
-        if organisation.strip():
-            match |= Q(organisation__iexact=organisation.strip())
+        """Sanctions against this email, or against this organisation if one is named, compared on the
+        normalised identity (`editorial.identity`): `bad+2@…`, "Acme  Ltd." or a Cyrillic "А" is no way back in."""
+        identity = notifier_identity(email=email, organisation=organisation)
+        match = Q(email_key=identity.email)
+        if identity.organisation:
+            match |= Q(organisation_key=identity.organisation)
         return self.filter(match)
 
     def suspension_for(self, *, email: str, organisation: str = "", now=None) -> NotifierSanction | None:
@@ -260,10 +263,8 @@ class NotifierSanctionQuerySet(models.QuerySet):
         last_end = earlier.filter(kind=NotifierSanction.Kind.SUSPENSION).order_by("-ends_at").first()
         if last_end is not None and last_end.ends_at > since:
             since = last_end.ends_at
-        match = Q(notifier_email=email)
-        if organisation:
-            match |= Q(notifier_organisation__iexact=organisation)
-        unfounded = Complaint.objects.filter(match, manifestly_unfounded=True, last_decided_at__gte=since)
+        notifier = Complaint.objects.by_notifier(notifier_identity(email=email, organisation=organisation))
+        unfounded = notifier.filter(manifestly_unfounded=True, last_decided_at__gte=since)
         count = unfounded.count()
         warned = earlier.filter(kind=NotifierSanction.Kind.WARNING, starts_at__gte=since).exists()
         warn_at = getattr(settings, "COMPLAINT_MISUSE_WARNING_THRESHOLD", 2)
@@ -315,6 +316,9 @@ class NotifierSanction(models.Model):
     kind = models.CharField(max_length=12, choices=Kind)
     email = models.EmailField(max_length=254, db_index=True)
     organisation = models.CharField(max_length=200, blank=True)
+    # Normalised (editorial.identity): what `matching` compares.
+    email_key = models.CharField(max_length=254, editable=False, db_index=True, default="")
+    organisation_key = models.CharField(max_length=200, editable=False, db_index=True, blank=True, default="")
     reason = models.TextField(help_text="Which complaints, and why they were manifestly unfounded.")
     complaint = models.ForeignKey(
         "editorial.Complaint", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -341,4 +345,9 @@ class NotifierSanction(models.Model):
 
     def save(self, *args, **kwargs):
         self.email = self.email.strip().lower()
+        identity = notifier_identity(email=self.email, organisation=self.organisation)
+        self.email_key, self.organisation_key = identity.email, identity.organisation
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"email", "organisation"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "email_key", "organisation_key"}
         super().save(*args, **kwargs)
