@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
@@ -16,7 +17,15 @@ from editorial.complaints import ComplaintError, ComplaintPermissionError, Compl
 from editorial.models import AuditEvent, Measure, TakedownFingerprint
 from editorial.services import CorrectionSpec, ItemDecision
 from editorial.takedowns import refused_passage, takedown_release
-from tests.factories import ArticleFactory, ImageFactory, UserFactory, image_upload, picture_bytes
+from tests.factories import (
+    ArticleFactory,
+    EditorFactory,
+    ImageFactory,
+    InitiativeFactory,
+    UserFactory,
+    image_upload,
+    picture_bytes,
+)
 from tests.test_moderation_decisions import Kind, Outcome, officer, passage_target, received, uphold
 
 pytestmark = pytest.mark.django_db
@@ -82,6 +91,16 @@ def test_every_path_that_stores_a_picture_refuses_it_not_only_the_form(removed):
     original, complaint = removed
     with pytest.raises(ValidationError, match=complaint.reference):
         ImageFactory(file=upload(reencoded(original, "WEBP", quality=70), "again.webp"))
+
+
+@pytest.mark.parametrize("build, field", [(EditorFactory, "photo"), (InitiativeFactory, "logo")])
+def test_a_removed_picture_cannot_come_back_as_a_portrait_or_a_logo(removed, build, field):
+    original, complaint = removed
+    obj = build()
+    with pytest.raises(ValidationError, match=complaint.reference):
+        getattr(obj, field).save("again.jpg", ContentFile(reencoded(original, "JPEG", scale=0.5, quality=70)))
+    obj.refresh_from_db()
+    assert not getattr(obj, field)
 
 
 def test_the_admin_upload_screen_shows_the_refusal(removed, admin_client):
