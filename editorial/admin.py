@@ -22,7 +22,7 @@ from taggit.models import Tag
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 
-from . import editing, preview, revisions, workflow
+from . import editing, preview, revisions, takedowns, workflow
 from .models import ArticleRevision, AuditEvent, Editor, OutboundMessage
 from .widgets import TagAutocompleteWidget
 
@@ -133,6 +133,14 @@ class ArticleAdminForm(forms.ModelForm):
             self.initial["loaded_draft"] = self.pending.number if self.pending else 0
             if self.pending is not None:  # the editor goes on from the pending text, not the live one
                 self.initial.update(editing.form_initial(self.pending.data))
+
+    def clean_body(self):
+        body = self.cleaned_data.get("body") or ""
+        # A passage removed by a copyright correction is not pasted back in (issue 12, point 7).
+        refused = takedowns.refused_passage(body, article=self.instance if self.instance.pk else None)
+        if refused:
+            raise ValidationError(refused, code="removed_passage")
+        return body
 
     def clean(self):
         cleaned = super().clean()

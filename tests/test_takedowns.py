@@ -375,3 +375,24 @@ def test_a_correction_that_only_adds_a_credit_or_removes_a_few_words_blocks_noth
     correct(ArticleFactory(body=BODY), "lifted the first containers", notifier_email="short@agency.test")
     assert TakedownFingerprint.objects.get().shingles == []
     assert refused_passage("<p>Cranes lifted the first containers.</p>") is None
+
+
+def test_the_article_form_refuses_the_pasted_passage_and_keeps_the_editors_text(client):
+    """The admin's article form calls `refused_passage`: a form error naming the complaint, nothing lost."""
+    from django.urls import reverse
+
+    from tests._workflow import S, form_data, make_person
+
+    complaint = correct(ArticleFactory(body=BODY), PASSAGE)
+    writer = make_person("qian", "Editor", display_name="Qian Li")
+    reviewer = make_person("sun", "Responsible editor", display_name="Sun Mei")
+    article = ArticleFactory(editor=writer.editor, responsible_editor=reviewer.editor, status=S.DRAFT)
+    client.force_login(writer.user)
+    pasted = f"<p>Background.</p><p>As the agency put it, {PASSAGE}.</p>"
+    response = client.post(reverse("admin:articles_article_change", args=[article.pk]), form_data(article, body=pasted))
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["body"]
+    assert any(complaint.reference in error for error in errors)
+    assert "As the agency put it" in response.content.decode()  # the editor's text is still in the form
+    article.refresh_from_db()
+    assert PASSAGE not in article.body
