@@ -6,7 +6,8 @@ from editorial.models import Complaint
 class Command(BaseCommand):
     help = (
         "Mark unverified complaints older than COMPLAINT_UNVERIFIED_EXPIRY_HOURS as expired. They are kept, "
-        "never deleted. Safe to run as often as you like (e.g. hourly from cron)."
+        "never deleted; their evidence files are deleted, and the record of each file (name, size, SHA-256) "
+        "kept. Safe to run as often as you like (e.g. hourly from cron)."
     )
 
     def handle(self, *args, **options):
