@@ -37,11 +37,14 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# The demo site: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise.
+# The demo site: DEBUG on (so no SECRET_KEY is needed), SQLite unless DATABASE_URL says otherwise. Links and
+# emails name the address served (HOST and PORT) unless SITE_URL says otherwise.
 run: export DEBUG ?= 1
+run: export SITE_URL ?= http://$(if $(filter 0 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 run: $(STAMP)
 	$(PY) manage.py migrate --noinput -v 0
 	$(PY) manage.py load_demo
+	@echo "Masthead is at $$SITE_URL/ (the back office at $$SITE_URL/admin/). Stop it with Ctrl+C."
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(STAMP)

@@ -397,7 +397,8 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed decoded, so links can be opened from the console (config/mail.py).
+    MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
 
 # Background work: Django's tasks framework. The database backend (django-tasks-db, run by
 # `manage.py db_worker`) in production; in development tasks run at once unless TASKS_BACKEND=database.
@@ -471,12 +472,16 @@ LOGIN_URL = "admin:login"
 LOGIN_REDIRECT_URL = "admin:index"
 # handler500 (config/urls.py) and DatabaseUnavailableMiddleware answer a database outage with a 503 page.
 
+# One handler, on the root logger. Django's own default configuration also gives the "django" logger a
+# console handler (in DEBUG), so each of its lines printed twice (issue 12, point 9): naming the logger here
+# replaces its handlers, and its records reach the root's. "django.server" (runserver's request lines) keeps
+# Django's handler and does not propagate, so it prints once too.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {"django": {"level": env("LOG_LEVEL", "INFO")}, "django.db.backends": {"level": "INFO"}},
 }
 
 TAGGIT_CASE_INSENSITIVE = True

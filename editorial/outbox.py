@@ -47,6 +47,7 @@ def queue_message(*, to: str, kind: str, template: str, context: dict, related=N
         message.status = OutboundMessage.Status.GAVE_UP
         message.last_error = "Not sent: the address is on a domain reserved for examples (RFC 2606), which has no mail."
         message.save(update_fields=["status", "last_error"])
+        log_not_sent(message)
         return message
     enqueue_after_commit(message.pk)
     return message
@@ -62,6 +63,23 @@ RESERVED_DOMAINS = tuple(
 def is_reserved_address(to: str) -> bool:
     """An address on a domain reserved for documentation and examples, which no mailbox can be on."""
     return to.strip().lower().rstrip(".").endswith(RESERVED_DOMAINS)
+
+
+def log_not_sent(message: OutboundMessage) -> None:
+    """Say on the log (the console, in development) that a message was kept but not sent, and why.
+
+    In development the text follows, as the console mailer would have printed it: a newcomer who files a
+    demo complaint from an example address can still open its confirmation link."""
+    text = f"\n\n{message.body}" if settings.DEBUG else ""
+    logger.warning(
+        "Message %s to %s not sent: %s is a domain reserved for examples (RFC 2606) and has no mail. "
+        "It is kept in the outbox. Subject: %s%s",
+        message.pk,
+        message.to,
+        message.to.rpartition("@")[2],
+        message.subject,
+        text,
+    )
 
 
 def enqueue_after_commit(message_id: int) -> None:
