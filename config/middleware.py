@@ -1,15 +1,16 @@
-"""Project-wide middleware: a Permissions-Policy header, read-replica routing, and a clean 503 when the
-database is away.
+"""Project-wide middleware: a Permissions-Policy header, a 400 for characters the database cannot store,
+read-replica routing, and a clean 503 when the database is away.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 
 from . import routers
-from .pages import database_unavailable_response
+from .pages import bad_characters_response, database_unavailable_response
+from .text import has_unstorable_characters
 
 
 class PermissionsPolicyMiddleware:
@@ -26,6 +27,47 @@ class PermissionsPolicyMiddleware:
         if self.header:
             response.headers.setdefault("Permissions-Policy", self.header)
         return response
+
+
+class UnstorableCharactersMiddleware:
+    """Refuse with a 400 any request whose address, query, headers or form holds a character that
+    PostgreSQL cannot store (config/text.py), before any view, form or log of ours could try to save it.
+
+    Checked: the path, every query-string key and value, the HTTP headers, and for a POSTed form
+    (URL-encoded or multipart) every field name and value and every uploaded file's name and content type.
+    Other bodies (JSON, XML) are left unread for the view to parse and validate. A view therefore cannot
+    swap `request.upload_handlers`: configure FILE_UPLOAD_HANDLERS instead (CsrfViewMiddleware reads the
+    form just as early). Issue 12, point 4.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if any(has_unstorable_characters(text) for text in submitted_text(request)):
+            return bad_characters_response(request)
+        return self.get_response(request)
+
+
+def submitted_text(request: HttpRequest) -> Iterator[str]:
+    """Every piece of text a client chose in this request (see UnstorableCharactersMiddleware)."""
+    yield request.path
+    yield request.path_info
+    yield from request.headers.keys()
+    yield from request.headers.values()
+    for key, values in request.GET.lists():
+        yield key
+        yield from values
+    # request.POST is empty without reading the body unless this is a POST of a form.
+    if request.method == "POST":
+        for key, values in request.POST.lists():
+            yield key
+            yield from values
+        for key, files in request.FILES.lists():
+            yield key
+            for upload in files:
+                yield upload.name or ""
+                yield upload.content_type or ""
 
 
 class ReplicaRoutingMiddleware:

@@ -1,4 +1,5 @@
-"""Pages that must render when the database cannot: the 503 during an outage and the login lockout.
+"""Pages that must render when the database cannot: the 503 during an outage, the login lockout, and the
+400 for a request carrying characters the database cannot store.
 
 They are built here from escaped strings, not from templates that might pull in context processors, the
 session or a query.
@@ -80,3 +81,31 @@ def login_locked_out(request: HttpRequest, original_response=None, credentials=N
         ],
         status=429,
     )
+
+
+# The 400 below is sent by a middleware that runs before Django's CSP and frame-options middleware, so it
+# carries its own headers: a policy for a page that loads one stylesheet and nothing else.
+BAD_CHARACTERS_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+)
+
+
+def bad_characters_response(request: HttpRequest) -> HttpResponse:
+    """The 400 for an address, form or header holding a NUL or another character text cannot hold.
+
+    It never echoes what was sent (that is the part we cannot handle) and is never cached: the same address
+    without the character is a different, valid request.
+    """
+    paragraphs = [
+        "The address, form or file name you sent contains a character we cannot accept (for example a null "
+        "character, which a damaged link or a copied control code can carry).",
+        "Remove it and try again.",
+    ]
+    if request.method == "POST":
+        paragraphs.append("Nothing you sent was saved.")
+    response = _page(title="Bad request", heading="We couldn’t read that request", paragraphs=paragraphs, status=400)
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = BAD_CHARACTERS_CSP
+    response["X-Frame-Options"] = "DENY"
+    return response

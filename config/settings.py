@@ -93,6 +93,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.PermissionsPolicyMiddleware",
+    # Before anything reads the form or touches the database (issue 12, point 4); after the two above, so
+    # its 400 still carries their headers (it sets its own CSP: the CSP middleware comes later).
+    "config.middleware.UnstorableCharactersMiddleware",
     "config.middleware.ReplicaRoutingMiddleware",
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

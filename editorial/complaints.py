@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, Image, Rendition
+from config.text import has_unstorable_characters
 
 # --- who may act -------------------------------------------------------------------------------------------
 
@@ -481,6 +482,15 @@ def _parse(line_no: int, raw: str, hosts: list[str]) -> _Parsed | URLError:
         passage = unquote(fragment_text.split(",", 1)[0])
         passage = re.sub(r"^[^-]*-,|,-[^,]*$", "", passage)  # drop prefix-, and ,-suffix context terms
     path = parts.path or "/"
+    # A percent-escape such as %00 decodes to a character no stored address or passage can hold, and that
+    # PostgreSQL refuses in a query (issue 12, point 4).
+    if has_unstorable_characters(unquote(url)):
+        return URLError(
+            line_no,
+            url,
+            "This address contains an encoded control character (such as %00); "
+            "give the address exactly as your browser shows it.",
+        )
     media_name = _media_name(url, path, host_is_ours)
     if media_name:
         if passage:

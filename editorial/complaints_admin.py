@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
@@ -47,6 +47,7 @@ from .models import (
     NotifierSanction,
     OutboundMessage,
 )
+from .models.complaints import queue_ordering
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -251,8 +252,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         return super().get_queryset(request).with_deadline().annotate(_items=Count("items"))
 
     def get_ordering(self, request):
-        # The queue: overdue first, then by deadline, then those with none (newest first).
-        return [F("overdue").desc(), F("deadline").asc(nulls_last=True), "-created_at", "-pk"]
+        return queue_ordering()
 
     @admin.display(description="Items", ordering="_items")
     def item_count(self, obj: Complaint) -> int:

@@ -166,7 +166,8 @@ def test_hostile_text_is_escaped_everywhere(client, settings):
     assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
 
 
-@pytest.mark.parametrize("slug", ["no-such-article", "a" * 300, "%00", "..%2F..%2Fetc"])
+# A NUL ("%00") is refused with a 400 before any view: tests/test_hostile_requests.py.
+@pytest.mark.parametrize("slug", ["no-such-article", "a" * 300, "..%2F..%2Fetc"])
 def test_unknown_or_malformed_addresses_are_404(client, slug):
     assert client.get(f"/articles/{slug}/").status_code == 404
 
@@ -207,15 +208,11 @@ def test_tags_in_any_script_get_working_pages_and_feeds(client):
 @pytest.mark.parametrize(
     "url",
     [
-        "/tags/%00/",
-        "/tags/%00/rss/",
-        "/feeds/tags/%00/rss/",
         "/feeds/tags/" + "x" * 5000 + "/atom/",
         "/tags/" + "港" * 3000 + "/",
         "/sections/" + "a" * 5000 + "/",
         "/editors/%E2%80%AE/",
-        "/initiatives/%00/",
     ],
-)
+)  # with a NUL ("%00") they are a 400 before any view: tests/test_hostile_requests.py
 def test_hostile_addresses_are_404_never_500(client, url):
     assert client.get(url).status_code == 404

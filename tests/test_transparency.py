@@ -399,10 +399,11 @@ def test_a_month_can_be_chosen_and_the_default_is_the_current_half_year(client):
     ]
 
 
+# A NUL ("2025-H1\x00") is a 400 before any view: tests/test_hostile_requests.py.
 @pytest.mark.parametrize(
     "period",
     ["2025-H3", "2025-13", "2025-00", "25-H1", "2025-h1", "2025-3", "1999-H1", "<script>alert(1)</script>",
-     "2025-H1\x00", "x" * 10_000, "2025-H1' OR 1=1 --"],
+     "x" * 10_000, "2025-H1' OR 1=1 --"],
 )  # fmt: skip
 def test_a_malformed_period_gets_a_clear_400_on_the_page_and_the_downloads(client, period):
     page = client.get("/copyright/transparency/", {"period": period})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 
 from django.conf import settings
@@ -370,6 +371,23 @@ class Article(PublicContent, models.Model):
     def get_absolute_url(self) -> str:
         return slug_path("articles:detail", self.slug)
 
+    def clean_fields(self, exclude: Collection[str] | None = None) -> None:
+        """Also refuse `[[image:ID]]` markers that name no picture, as an error on the body that keeps the
+        editor's text (issue 12, point 4). Here rather than in clean() so that a form without the body
+        skips it, as it skips the body's other checks."""
+        errors = {}
+        try:
+            super().clean_fields(exclude=exclude)
+        except ValidationError as error:
+            errors = error.update_error_dict(errors)
+        if "body" not in (exclude or ()) and "body" not in errors:
+            # Checked as save() will store it: sanitising can join a marker split by a stray tag.
+            unknown = unknown_image_ids([int(n) for n in INLINE_IMAGE_RE.findall(sanitise_body(self.body))])
+            if unknown:
+                errors["body"] = [unknown_images_message(unknown)]
+        if errors:
+            raise ValidationError(errors)
+
     def clean(self):
         super().clean()
         if self.editor_id and self.editor_id == self.responsible_editor_id:
@@ -390,7 +408,10 @@ class Article(PublicContent, models.Model):
             self.slug = unique_slug(self, self.title, max_length=250)
         self.body = sanitise_body(self.body)
         super().save(*args, **kwargs)
-        self.inline_images.set(self.inline_image_ids())
+        # Only pictures that exist: a marker naming no picture (refused by clean_fields() in every form) must
+        # not reach the relation, where the database would fail the whole save at commit (issue 12, point 4).
+        ids = self.inline_image_ids()
+        self.inline_images.set(list(Image.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else [])
 
     def reader_change(self, pk: int | None = None) -> None:
         """Retire the pages that show this article (articles/cache.py).
@@ -422,6 +443,23 @@ class Article(PublicContent, models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+def unknown_image_ids(ids: list[int]) -> list[int]:
+    """Those of `ids` that name no picture in the library, in order, each once."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return []
+    known = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
+    return [pk for pk in wanted if pk not in known]
+
+
+def unknown_images_message(ids: list[int]) -> str:
+    markers = ", ".join(f"[[image:{pk}]]" for pk in ids)
+    if len(ids) == 1:
+        return f"There is no picture {ids[0]} in the library: check the marker {markers}, or add the picture first."
+    listed = ", ".join(str(pk) for pk in ids)
+    return f"There are no pictures {listed} in the library: check the markers {markers}, or add the pictures first."
 
 
 class Correction(PublicContent, models.Model):
