@@ -445,15 +445,11 @@ class ArticleAdmin(admin.ModelAdmin):
         pending = editing.pending_change(article)
         if pending is None:
             return None
-        live = article.revisions.filter(state=ArticleRevision.State.SAVED).values_list("number", flat=True).first()
         may_publish = request.user.has_perm("articles.publish_article")
+        live = revisions.snapshot(article)
         return {
             "revision": pending,
-            "compare_url": (
-                reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={live}&b={pending.number}"
-                if live
-                else ""
-            ),
+            "diffs": revisions.compare(live, {**pending.data, "status": live["status"]}),
             "can_publish": may_publish and not workflow.wrote_this_version(request.user, article),
             "can_discard": may_publish or pending.author_id == request.user.pk,
             "author_label": (pending.author.get_full_name() or pending.author.get_username())

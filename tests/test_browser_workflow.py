@@ -157,3 +157,42 @@ def test_an_editor_submits_a_draft_and_a_second_person_publishes_it(people, live
     assert response.status == 200
     expect(reader.get_by_role("heading", level=1)).to_have_text(article.title)
     expect(reader.locator(".credit-line .credit")).to_have_text(["Edit: He Chuanning", "Responsible editor: Su Suiyue"])
+
+
+def test_a_change_to_a_live_article_waits_until_a_second_person_publishes_it(people, live_server):
+    """Issue 12: the editor's change is held; readers see the live text until the responsible editor publishes it."""
+    editor_page, responsible_page, reader = people
+    sync_roles()
+    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
+    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    article = ArticleFactory(
+        title="Gwadar's new berth opens",
+        dek="The first ship docked on Monday.",
+        editor=writer.editor,
+        responsible_editor=reviewer.editor,
+    )
+    admin_url = f"{live_server.url}{change_url(article)}"
+    new_dek = "The first container ship docked on Monday, three weeks late."
+
+    sign_in(editor_page, live_server, "he")
+    editor_page.goto(admin_url)
+    editor_page.get_by_label("Standfirst").fill(new_dek)
+    editor_page.get_by_role("button", name="Save", exact=True).click()
+    expect(editor_page.locator(".messagelist")).to_contain_text("your change is held for review")
+    expect(editor_page.locator(".workflow-pending")).to_contain_text("A change waits for review")
+    expect(editor_page.get_by_role("button", name="Publish this change")).to_have_count(0)
+
+    reader.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(reader.locator("body")).not_to_contain_text(new_dek)
+
+    sign_in(responsible_page, live_server, "su")
+    responsible_page.goto(admin_url)
+    expect(responsible_page.locator(".workflow-pending")).to_contain_text("He proposed a change")
+    expect(responsible_page.locator(".workflow-pending .workflow-diff")).to_contain_text("three weeks late")
+    assert serious_violations_outside_select2(responsible_page) == []
+    responsible_page.get_by_role("button", name="Publish this change").click()
+    expect(responsible_page.locator(".messagelist")).to_contain_text("The change is live")
+    expect(responsible_page.locator(".workflow-pending")).to_have_count(0)
+
+    reader.goto(f"{live_server.url}{article.get_absolute_url()}")
+    expect(reader.locator("body")).to_contain_text(new_dek)
