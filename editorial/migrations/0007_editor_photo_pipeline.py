@@ -7,7 +7,7 @@ import articles.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("editorial", "0009_pending_revisions"),
+        ("editorial", "0006_pending_revisions"),
     ]
 
     operations = [
