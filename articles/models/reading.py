@@ -406,11 +406,13 @@ def load_page_relations(article: Article) -> None:
 
 
 def _database_datetime(value, connection) -> datetime:
-    # PostgreSQL answers with an aware datetime; SQLite with text in UTC, which the ORM would have parsed.
+    # PostgreSQL answers with an aware datetime. SQLite answers in UTC without saying so: text, or, when the
+    # driver parses the column's declared type, a naive datetime (issue 12, point 9: the correction's time
+    # then lost its zone in JSON-LD and <time datetime>). Either is made aware here, as the ORM would.
     if isinstance(value, str):
         value = parse_datetime(value)
-        if settings.USE_TZ and timezone.is_naive(value):
-            value = timezone.make_aware(value, UTC)
+    if value is not None and settings.USE_TZ and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
     return value
 
 

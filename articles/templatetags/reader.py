@@ -135,12 +135,23 @@ def figure(image: Image | None, sizes: str = BODY_SIZES, eager: bool = False, cs
     return render_figure(image, sizes=sizes, eager=eager, css_class=css_class)
 
 
+def focal_class(image: Image) -> str:
+    """The CSS class that keeps an image's focal point in view when a card crops it: `focal-X-Y`, each the
+    focal point rounded to a quarter (0 to 4). The CSP allows no inline style, so positions are classes in
+    site.css; "" (centred) when no focal point is set."""
+    if image.focal_point_x is None and image.focal_point_y is None:
+        return ""
+    x = 0.5 if image.focal_point_x is None else image.focal_point_x
+    y = 0.5 if image.focal_point_y is None else image.focal_point_y
+    return f"focal-{round(min(max(x, 0), 1) * 4)}-{round(min(max(y, 0), 1) * 4)}"
+
+
 @register.simple_tag
 def picture(image: Image | None, sizes: str = CARD_SIZES, eager: bool = False) -> str:
-    """Just the <picture> (for cards); nothing at all for a removed image."""
+    """Just the <picture> (for cards, cropped to fit, around the focal point); nothing for a removed image."""
     if image is None or image.is_removed:
         return ""
-    context = {"image": image, "sizes": sizes, "eager": eager, **picture_data(image)}
+    context = {"image": image, "sizes": sizes, "eager": eager, "focal": focal_class(image), **picture_data(image)}
     return get_template("articles/_picture.html").render(context)
 
 
