@@ -18,13 +18,16 @@ from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import URLResolver, get_resolver, reverse
 from django_otp.oath import totp
+from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from config.middleware import UnstorableCharactersMiddleware
+from editorial import revisions
 from editorial.forms import CheckedFile
+from editorial.models import ContactInquiry, NotifierSanction
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,
@@ -35,6 +38,7 @@ from tests.factories import (
 )
 from tests.test_complaint_intake import FORM_URL, article_url, form_data
 from tests.test_complaint_models import received_complaint
+from tests.test_moderation_decisions import Kind, officer, received, uphold
 
 pytestmark = pytest.mark.django_db
 
@@ -214,6 +218,7 @@ HOSTILE_QUERIES = [
     "status__exact=bogus&period=2025-H9",
     "q=" + "x" * 3000 + "&page=99999999999999999999",
     "term=%ff&app_label=articles&model_name=article&field_name=tags",
+    "_to_field=password&_popup=1&_changelist_filters=%ff",
 ]
 NUL_FORM = {"q": "\x00", "title": "A title\x00", "body": "<p>\x00</p>", "urls": "/media/\x00"}
 HOSTILE_FORM = {
@@ -241,7 +246,10 @@ def patterns(resolvers=None, namespace="", prefix=""):
 
 
 @pytest.fixture
-def content():
+def content(django_capture_on_commit_callbacks):
+    """Something on every screen: an article with its picture, tag, initiative and correction, a complaint
+    with evidence, another upheld by removing a picture (measure, takedown fingerprint), a sanction, an
+    inquiry, a revision."""
     image = ImageFactory()
     initiative = InitiativeFactory(name="Belt and Road")
     MilestoneFactory(initiative=initiative)
@@ -252,10 +260,24 @@ def content():
         initiatives=[initiative],
     )
     CorrectionFactory(article=article)
+    revisions.record(article, summary="Created")
     complaint, _token = received_complaint(article)
     complaint.add_information(
         text="Our licence.",
         evidence=[CheckedFile(name="licence.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
+    )
+    removed_picture = ImageFactory()
+    ArticleFactory(hero_image=removed_picture)
+    upheld, _ = received(removed_picture)
+    officer_user = officer()
+    StaticDevice.objects.create(user=officer_user, name="backup codes")
+    with django_capture_on_commit_callbacks(execute=True):
+        uphold(upheld, officer_user, Kind.REMOVE_IMAGE)
+    NotifierSanction.objects.create(
+        kind=NotifierSanction.Kind.values[0], email="bad@agency.test", reason="Three unfounded complaints."
+    )
+    ContactInquiry.objects.create(
+        kind=ContactInquiry.Kind.values[0], name="Li", email="li@example.test", subject="Hello", message="Hi"
     )
     return {"article": article, "image": image, "initiative": initiative, "complaint": complaint}
 
@@ -324,14 +346,16 @@ def url_of(name, pattern, route, params, content, user) -> str:
 
 
 def walk_order(entry) -> tuple:
-    """Deleting and signing out last: any POST confirms an admin deletion, and signing out ends the walk."""
+    """Signing out last: the walk's POST there ends the session."""
     name = entry[0] or ""
-    return (name == "admin:logout", name.endswith("_delete"), name)
+    return (name == "admin:logout", name)
 
 
 def walk(client: Client, content: dict, user) -> tuple[list[str], int]:
     failures, requests = [], 0
     for name, pattern, route, params in sorted(patterns(), key=walk_order):
+        if name == "admin:logout" and user and client.get("/admin/").status_code != 200:
+            failures.append("the superuser was signed out before the end of the walk")
         url = url_of(name, pattern, route, params, content, user)
         attempts = [("GET", f"{url}?{query}", None) for query in NUL_QUERIES + HOSTILE_QUERIES]
         attempts.append(("POST", url, NUL_FORM))
@@ -350,11 +374,11 @@ def walk(client: Client, content: dict, user) -> tuple[list[str], int]:
 
 def test_every_url_pattern_survives_hostile_input_from_a_visitor(content):
     failures, requests = walk(Client(raise_request_exception=False), content, None)
-    assert requests > 200 * len(NUL_QUERIES)
+    assert requests >= len(list(patterns())) * len(NUL_QUERIES + HOSTILE_QUERIES)
     assert failures == [], "\n".join(failures)
 
 
 def test_every_url_pattern_survives_hostile_input_from_a_superuser(content, staff_client):
     failures, requests = walk(staff_client, content, staff_client.user)
-    assert requests > 200 * len(NUL_QUERIES)
+    assert requests >= len(list(patterns())) * len(NUL_QUERIES + HOSTILE_QUERIES)
     assert failures == [], "\n".join(failures)
