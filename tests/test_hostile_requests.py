@@ -107,6 +107,15 @@ def test_a_lone_surrogate_decoded_as_utf7_is_a_400(client):
     assert client.get("/search/?q=%2B2AA-").status_code == 200
 
 
+def test_django_s_own_400s_are_readable_too(client):
+    """A form Django itself refuses to read (here: URL-encoded in another charset) gets a page for a person."""
+    utf7_form = "application/x-www-form-urlencoded; charset=utf-7"
+    response = client.post("/contact/", "message=hello", content_type=utf7_form)
+    assert response.status_code == 400
+    assert "read that request" in response.content.decode()
+    assert "Traceback" not in response.content.decode()
+
+
 def test_a_body_that_is_not_a_form_is_left_to_the_view():
     seen = []
 
