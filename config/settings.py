@@ -400,8 +400,13 @@ if env("EMAIL_HOST"):
         }
     }
 else:
-    # Printed decoded, so links can be opened from the console (config/mail.py).
-    MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
+    # In development, printed decoded so links can be opened from the console (config/mail.py). Without
+    # DEBUG, Django's own console backend, which `check --deploy` refuses (mail.E001) as it should.
+    MAILERS = {
+        "default": {
+            "BACKEND": "config.mail.ConsoleEmailBackend" if DEBUG else "django.core.mail.backends.console.EmailBackend"
+        }
+    }
 
 # Background work: Django's tasks framework. The database backend (django-tasks-db, run by
 # `manage.py db_worker`) in production; in development tasks run at once unless TASKS_BACKEND=database.
