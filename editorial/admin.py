@@ -121,6 +121,11 @@ class ArticleAdminForm(forms.ModelForm):
             "source_contact_email",
         ]
         widgets = {"tags": TagAutocompleteWidget}
+        # The admin renders help text as HTML, so the model's "<slug>" would vanish (issue 12, point 9).
+        help_texts = {
+            "slug": "The article's address: /articles/&lt;slug&gt;/. Made from the headline if left empty; "
+            "do not change it once published."
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

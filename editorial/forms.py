@@ -313,7 +313,7 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
             "work_description": "For example: “my photograph of the Astana conference hall, taken 7 September "
             "2013”, or “my article on port investment, 1,800 words”.",
             "original_location": "A link to where it was first published, or where a copy can be seen.",
-            "original_published_on": "Year-month-day, e.g. 2013-09-07. An approximate date is fine: say so below.",
+            "original_published_on": "Pick the date from the calendar. An approximate date is fine: say so below.",
             "first_publication_proof": "For example an archive link, a registration number, the camera's original "
             "file, or the issue of the publication it appeared in.",
             "explanation": "Which parts are yours, and how our copy uses them.",

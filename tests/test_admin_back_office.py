@@ -188,3 +188,11 @@ def test_tag_suggestions_need_an_editing_role(client):
     assert client.get("/admin/articles/article/tag-suggestions/", {"q": "po"}).status_code == 403
     client.logout()
     assert client.get("/admin/articles/article/tag-suggestions/", {"q": "po"}).status_code == 302
+
+
+def test_the_slug_help_text_shows_the_address_pattern(admin_client):
+    """The admin renders help text as HTML: "<slug>" must arrive escaped, not vanish (issue 12, point 9)."""
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
+    assert "/articles/&lt;slug&gt;/." in page and "/articles//." not in page

@@ -140,11 +140,6 @@ def test_fields_are_sized_to_their_answers_and_boxes_sit_beside_their_words(page
     assert "Georgia" not in font
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="editorial/forms.py still says 'Year-month-day' beside a date picker that shows the reader's own "
-    "format (mm/dd/yyyy in en-US); the help text is the form's, which another change owns.",
-)
 def test_the_date_field_does_not_contradict_its_help_text(page, live_server):
     page.goto(f"{live_server.url}{FORM}")
     date = page.locator("#id_original_published_on")

@@ -152,7 +152,7 @@ def initiatives_with_counts(*, state: ContentState | None = None) -> list[Initia
 _POOL_FORMAT = 1
 _POOL_ARTICLE = ("id", "title", "slug", "section_id", "hero_image_id", "published_at", "recommendation_score")
 _POOL_SECTION = ("id", "name", "slug")
-_POOL_IMAGE = ("id", "file", "alt_text", "width", "height", "removed_at")
+_POOL_IMAGE = ("id", "file", "alt_text", "width", "height", "removed_at", "focal_point_x", "focal_point_y")
 
 
 def _pool_row(article: Article) -> tuple:
