@@ -1,15 +1,16 @@
 """Settings for `make bench` only: the site's own settings plus the bench URLconf with the bare-Django
 reference views. Never used to serve readers.
 
-The benchmark sets DEBUG off, SECRET_KEY and ALLOWED_HOSTS through the environment like production, and
-BENCH_PAGE_CACHE_SECONDS to serve the same site with and without the page cache.
+The benchmark sets DEBUG off, SECRET_KEY and ALLOWED_HOSTS through the environment like production, the
+cache key prefix of its run (CACHE_KEY_PREFIX), the edge's purge address in the Varnish tier
+(EDGE_PURGE_URLS, read by the site's own settings), and BENCH_PAGE_CACHE_SECONDS to serve the same site
+with and without the fallback page cache.
 """
 
 from config.settings import *  # noqa: F403
-from config.settings import env, env_int
+from config.settings import env_int
 
 ROOT_URLCONF = "tests.benchmarks.urls"
 PAGE_CACHE_SECONDS = env_int("BENCH_PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_CHANGE_FEED = env("BENCH_PAGE_CACHE_CHANGE_FEED", "1") == "1"
 # Plain HTTP on loopback: no proxy in front to terminate TLS.
 SECURE_SSL_REDIRECT = False

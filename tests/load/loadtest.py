@@ -48,9 +48,94 @@ SEARCH_WORDS = ["harbour", "initiative", "trade", "ocean", "health", "railway", 
 
 # -- seeding ----------------------------------------------------------------------------------------------------
 
+SEED_CREDIT = "Illustration: Masthead load test"  # marks the pictures the seed made, so a rerun finds them
+SEED_PICTURES = 6  # shared among every seeded article: a picture's cost is its markup, not its file
+SEED_SUBJECTS = ["Harbour", "Railway", "Trade forum", "Ocean survey", "Health clinic", "Climate talks", "Energy grid"]
+SEED_PLACES = ["Tianjin", "Astana", "Geneva", "Nairobi", "Lima", "Jakarta", "Belgrade", "Muscat", "Hanoi"]
+# Sentences a body is drawn from; {subject} and {place} are the article's own, so search has real words to rank.
+SEED_SENTENCES = [
+    "Officials and residents described what changed on the ground around the {subject} in {place}.",
+    "Some promises were kept and others are still waiting, according to people who follow the project closely.",
+    "The next season is expected to bring new work for traders, drivers and the families who depend on them.",
+    "Engineers said the first phase had taken longer than planned because of the weather and the supply of steel.",
+    "A survey by the city found that most households had noticed the change within the first six months.",
+    "Shop owners near the {subject} said their takings had risen, though rents had risen faster.",
+    "The authorities in {place} published figures showing more visitors than in any year before.",
+    "Critics asked who would pay for the upkeep once the builders had gone home and the grants had ended.",
+    "Teachers at two schools nearby said pupils now arrive earlier and leave later than they used to.",
+    "The regional council will review the accounts in the spring and decide whether to extend the scheme.",
+    "Farmers outside {place} described a shorter journey to market and fewer goods spoiled on the way.",
+    "Nurses at the district clinic said the new road had halved the time an ambulance needs to reach them.",
+    "Economists cautioned that a single good year says little about the decade the project was meant to span.",
+    "The partners signed a further agreement covering training, maintenance and a fund for local suppliers.",
+    "Fishermen said the harbour works had changed the currents and that the catch had moved further out.",
+    "Young people interviewed in {place} said they hoped the jobs would still be there when they finished school.",
+    "A delegation from abroad visited the {subject} last month and asked to see the books as well as the site.",
+    "The opening ceremony was short, and most of the speeches were about what remains to be done.",
+    "Traffic counts taken every hour for a week showed the busiest times to be early morning and late evening.",
+    "Residents who lost land to the works said the compensation had arrived late and in smaller sums than promised.",
+]
+SEED_HEADINGS = ["What changed", "Who pays", "What comes next", "The view from the street"]
+SEED_QUOTES = [
+    "We waited a long time for this, and now we want to see it last.",
+    "The figures are good, but the test is the next ten years, not the first one.",
+]
+
+
+def seed_pictures() -> list:
+    """Run inside Django: the few pictures every seeded article shares, stored as an upload is and with their
+    renditions made; made once and found again by their credit line."""
+    from django.core.files.base import ContentFile
+
+    from articles.models import Image
+    from editorial.demo import pictures
+
+    have = list(Image.objects.filter(credit=SEED_CREDIT).order_by("pk"))
+    for n in range(len(have), SEED_PICTURES):
+        subject, place = SEED_SUBJECTS[n % len(SEED_SUBJECTS)], SEED_PLACES[n % len(SEED_PLACES)]
+        image = Image(
+            file=ContentFile(
+                pictures.hero(key="default", headline=f"{subject} in {place}", kicker="Load test", seed=n),
+                name=f"load-{n}.jpg",
+            ),
+            alt_text=f"An illustration of the {subject.lower()} in {place}.",
+            caption=f"The {subject.lower()} in {place}.",
+            credit=SEED_CREDIT,
+            licence=Image.Licence.OWN,
+            focal_point_x=0.5,
+            focal_point_y=0.4,
+        )
+        image.save()
+        have.append(image)
+    for image in have:
+        image.make_renditions()  # only the missing ones: a rerun costs nothing
+    return have
+
+
+def seed_body(rng: random.Random, *, subject: str, place: str, inline: list[int]) -> str:
+    """About 800 words: eleven paragraphs of four sentences, a heading, a quote and an inline picture after the
+    third and the eighth paragraph, in the form the body sanitiser keeps unchanged (bulk_create skips save())."""
+    parts = []
+    for k in range(11):
+        sentences = rng.sample(SEED_SENTENCES, 4)
+        parts.append("<p>" + " ".join(s.format(subject=subject.lower(), place=place) for s in sentences) + "</p>")
+        if k == 2 and inline:
+            parts.append(f"[[image:{inline[0]}]]")
+        if k == 4:
+            parts.append(f"<h2>{rng.choice(SEED_HEADINGS)}</h2>")
+        if k == 6:
+            parts.append(f"<blockquote><p>{rng.choice(SEED_QUOTES)}</p></blockquote>")
+        if k == 7 and len(inline) > 1:
+            parts.append(f"[[image:{inline[1]}]]")
+    return "\n".join(parts)
+
 
 def seed_articles(target: int) -> int:
-    """Run inside Django: add published articles (and tags) until `target` exist. Returns how many were added."""
+    """Run inside Django: add published articles (and tags) until `target` exist. Returns how many were added.
+
+    Each carries a hero picture and two inline pictures (from a small shared set, renditions made) and a body
+    of about 800 words, like a real article page. Seeded articles from before the pictures get them here.
+    """
     from datetime import timedelta
 
     from django.contrib.contenttypes.models import ContentType
@@ -60,48 +145,51 @@ def seed_articles(target: int) -> int:
     from taggit.models import Tag, TaggedItem
 
     from articles.models import Article, Section
+    from articles.richtext import sanitise_body
     from editorial.models import Editor
 
     have = Article.objects.count()
     missing = target - have
-    if missing <= 0:
+    outdated = Article.objects.filter(hero_image__isnull=True, body__startswith="<p>Officials and residents described")
+    if missing <= 0 and not outdated.exists():
         return 0
     editors = list(Editor.objects.order_by("pk"))
     sections = list(Section.objects.order_by("pk"))
     if len(editors) < 2 or not sections:
         raise SystemExit("seed: run load_demo first (it makes the editors and sections)")
-    subjects = ["Harbour", "Railway", "Trade forum", "Ocean survey", "Health clinic", "Climate talks", "Energy grid"]
-    places = ["Tianjin", "Astana", "Geneva", "Nairobi", "Lima", "Jakarta", "Belgrade", "Muscat", "Hanoi"]
+    pictures = [image.pk for image in seed_pictures()]
     happenings = ["opens to visitors", "passes its first year", "draws new partners", "publishes its figures"]
-    paragraph = (
-        "<p>Officials and residents described what changed on the ground, which promises were kept and which "
-        "are still waiting, and what the next season is expected to bring for trade and for daily life.</p>"
-    )
     tags = [
         Tag.objects.get_or_create(name=f"load topic {n}", defaults={"slug": f"load-topic-{n}"})[0] for n in range(40)
     ]
     now = timezone.now()
     rng = random.Random(8)
+
+    def illustrate(article: Article, n: int, subject: str, place: str) -> None:
+        article.hero_image_id = pictures[n % len(pictures)]
+        inline = [pictures[(n + 1) % len(pictures)], pictures[(n + 3) % len(pictures)]]
+        article.body = seed_body(rng, subject=subject, place=place, inline=inline)
+
     batch = []
     for n in range(have, target):
-        title = f"{rng.choice(subjects)} in {rng.choice(places)} {rng.choice(happenings)} ({n})"
-        editor = editors[n % len(editors)]
-        responsible = editors[(n + 1) % len(editors)]
+        subject, place = rng.choice(SEED_SUBJECTS), rng.choice(SEED_PLACES)
+        title = f"{subject} in {place} {rng.choice(happenings)} ({n})"
         published = now - timedelta(minutes=37 * (n + 1))
-        batch.append(
-            Article(
-                title=title,
-                slug=f"{slugify(title)[:180]}-{n}",
-                dek=f"What the {title.split(' ')[0].lower()} story means for the people who live with it.",
-                body=paragraph * 6,
-                section=sections[n % len(sections)],
-                editor=editor,
-                responsible_editor=responsible,
-                status=Article.Status.PUBLISHED,
-                published_at=published,
-                first_published_at=published,
-            )
+        article = Article(
+            title=title,
+            slug=f"{slugify(title)[:180]}-{n}",
+            dek=f"What the {subject.split(' ')[0].lower()} story means for the people who live with it.",
+            section=sections[n % len(sections)],
+            editor=editors[n % len(editors)],
+            responsible_editor=editors[(n + 1) % len(editors)],
+            status=Article.Status.PUBLISHED,
+            published_at=published,
+            first_published_at=published,
         )
+        illustrate(article, n, subject, place)
+        batch.append(article)
+    if batch and sanitise_body(batch[0].body) != batch[0].body:
+        raise SystemExit("seed: the generated body is not in the form the sanitiser keeps; fix seed_body")
     created = Article.objects.bulk_create(batch, batch_size=1000)
     content_type = ContentType.objects.get_for_model(Article)
     items = [
@@ -110,11 +198,32 @@ def seed_articles(target: int) -> int:
         for k in range(3)
     ]
     TaggedItem.objects.bulk_create(items, batch_size=5000, ignore_conflicts=True)
+
+    # Articles seeded before the pictures: the same treatment, in place (a kept bench database upgrades).
+    upgraded = list(outdated.only("pk", "title"))
+    for article in upgraded:
+        words = article.title.split(" in ", 1)
+        place = words[1].split(" ")[0] if len(words) > 1 else rng.choice(SEED_PLACES)
+        illustrate(article, article.pk, words[0], place)
+    Article.objects.bulk_update(upgraded, ["hero_image", "body"], batch_size=500)
+
+    # Inline pictures are a relation kept in step with the body by Article.save, which bulk_create skips.
+    through = Article.inline_images.through
+    rows = [
+        through(article_id=article.pk, image_id=int(pk))
+        for article in [*created, *upgraded]
+        for pk in INLINE_MARKER.findall(article.body)
+    ]
+    through.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
     # Fresh planner statistics, as autovacuum would make a little later: without them PostgreSQL still
     # plans for the demo's dozen articles.
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return len(created)
+
+
+INLINE_MARKER = re.compile(r"\[\[image:(\d+)\]\]")
 
 
 # -- helpers ----------------------------------------------------------------------------------------------------
