@@ -54,8 +54,11 @@ worker: $(STAMP)
 test: $(STAMP)
 	DEBUG=$${DEBUG:-1} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
 
-# The reader pages against bare Django at scale (docs/performance.md). Needs PostgreSQL on 127.0.0.1; installs
-# wrk when it is missing. BENCH_ARGS="--quick" for a smoke run, "--articles 100000" for the scale run.
+# The reader pages in three tiers (origin without cache, the fallback page cache, Varnish in front) against
+# bare Django, and the time from a withhold to the first 451 at the edge (docs/performance.md). Needs
+# PostgreSQL on 127.0.0.1; installs wrk when it is missing; the Varnish tier needs Debian's varnish and
+# varnish-modules (skipped, saying why, without them). BENCH_ARGS="--quick" for a smoke run,
+# "--articles 100000" for the scale run.
 bench: $(STAMP)
 	$(PY) tests/benchmarks/bench.py $(BENCH_ARGS)
 

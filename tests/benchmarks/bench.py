@@ -508,7 +508,7 @@ def tier(name: str, env: dict[str, str], args, urls: dict, work: Path, port: int
         if edged:
             edge = start_edge(port)
             running.callback(edge.stop)
-            env["EDGE_PURGE_URLS"] = edge.url
+            env["EDGE_PURGE_URLS"] = edge.url + "/"
             page_port = edge.port
         server = serve(env, port, args.workers, work / f"gunicorn-{name}.log")
         running.callback(stop, server)
