@@ -100,6 +100,10 @@ MIDDLEWARE = [
     "config.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # After the session (they read whether it was touched), before what adds headers to a fresh page (a
+    # page from the cache keeps the headers it was stored with). articles/cache.py, articles/edge.py.
+    "articles.cache.PageCacheMiddleware",
+    "articles.edge.EdgeHeadersMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -182,7 +186,7 @@ if _cache_url:
         raise ImproperlyConfigured(f"REDIS_URL/CACHE_URL must be a redis:// URL, not {_cache_url!r}.")
     CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": _cache_url,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "masthead"),
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -373,13 +377,16 @@ COMPLAINT_MISUSE_SUSPENSION_THRESHOLD = env_int("COMPLAINT_MISUSE_SUSPENSION_THR
 COMPLAINT_MISUSE_WINDOW_DAYS = env_int("COMPLAINT_MISUSE_WINDOW_DAYS", 365)
 COMPLAINT_SUSPENSION_DAYS = env_int("COMPLAINT_SUSPENSION_DAYS", 90)
 
-# The page cache for anonymous readers (articles/cache.py). 0 switches it off. A cached page is served only
-# while everything it shows keeps the version it had. With Redis, each process hears of every change on the
-# cache's change feed (config/cache.py) and checks the pages and content state it holds only after one;
-# PAGE_CACHE_CHANGE_FEED=0 makes it check them on every request instead.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
-PAGE_CACHE_CHANGE_FEED = env_bool("PAGE_CACHE_CHANGE_FEED", True)
-PAGE_CACHE_LOCAL_ENTRIES = env_int("PAGE_CACHE_LOCAL_ENTRIES", 500)
+# The edge cache (issue 13; articles/edge.py, config/varnish/default.vcl, docs/deploy.md). EDGE_PURGE_URLS:
+# the address of each Varnish (or purge endpoint) that gets a PURGE with the changed keys after each commit,
+# comma-separated; empty: no edge, no purge tasks. Shareable pages carry s-maxage=EDGE_CACHE_SECONDS
+# (EDGE_ERROR_SECONDS for a tagged 404/451), never past the next scheduled publication.
+EDGE_PURGE_URLS = env_list("EDGE_PURGE_URLS")
+EDGE_CACHE_SECONDS = env_int("EDGE_CACHE_SECONDS", 3600)
+EDGE_ERROR_SECONDS = env_int("EDGE_ERROR_SECONDS", 60)
+# The fallback page cache for a site without an edge (articles/cache.py). 0 switches it off; off by default
+# when an edge is configured (the edge keeps the pages).
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0 if EDGE_PURGE_URLS else 300)
 READER_MEMO_SECONDS = env_int("READER_MEMO_SECONDS", 600)
 
 # The outbox: a failed send is retried with doubling delays, then kept as "gave up" for an officer to resend.

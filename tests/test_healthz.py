@@ -33,7 +33,7 @@ def test_ready_when_database_and_cache_answer(client, django_assert_num_queries)
 def test_unavailable_when_the_cache_does_not_answer(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

@@ -71,4 +71,4 @@ def test_redis_url_switches_the_cache_backend():
         "DJANGO_SETTINGS_MODULE": "config.settings",
     }
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
-    assert result.stdout.strip() == "config.cache.RedisCache", result.stderr
+    assert result.stdout.strip() == "django.core.cache.backends.redis.RedisCache", result.stderr

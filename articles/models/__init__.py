@@ -20,13 +20,15 @@ from .article import (  # noqa: F401
     private_storage,
 )
 from .content import (  # noqa: F401
-    CONTENT_STATE_KEY,
+    CONTENT_VERSION_KEY,
     ContentState,
     PublicContent,
     PublicContentQuerySet,
     article_changed,
+    bump_content_version,
     content_changed,
     content_state,
+    content_version,
     unique_slug,
 )
 from .pictures import (  # noqa: F401

@@ -400,7 +400,7 @@ class Article(PublicContent, models.Model):
         article = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
         # Whether readers could see it (or it was scheduled) as loaded: saving it then changes every listing.
         status = article.__dict__.get("status")
-        article._listed_as_loaded = None if status is None else status in cls.LIVE_STATUSES
+        article.listed_when_loaded = None if status is None else status in cls.LIVE_STATUSES
         return article
 
     def save(self, *args, **kwargs):
@@ -414,17 +414,15 @@ class Article(PublicContent, models.Model):
         self.inline_images.set(list(Image.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else [])
 
     def reader_change(self, pk: int | None = None) -> None:
-        """Retire the pages that show this article (articles/cache.py).
-
-        Listings only when it is, was or is about to be live: a draft's edits show nowhere. Every article
-        page when it has just gone (or is about to go) live: it may join any recommendation pool. An
-        instance whose earlier status is unknown (made in memory, or loaded without its status) counts as
-        listed.
+        """Purge the pages that show this article: those tagged with its key (its page, the pages that
+        recommend it or list it), and every listing when it is, was or is about to be live (it comes or
+        goes; a draft's edits show nowhere). An instance whose earlier status is unknown (made in memory,
+        or loaded without its status) counts as listed.
         """
-        was = getattr(self, "_listed_as_loaded", None)
+        was = getattr(self, "listed_when_loaded", None)
         now = self.status in self.LIVE_STATUSES and pk is None  # `pk` is given once it has been deleted
-        article_changed(pk or self.pk, listed=was is None or was or now, arrived=now and not was)
-        self._listed_as_loaded = now
+        article_changed(pk or self.pk, listed=was is None or was or now)
+        self.listed_when_loaded = now
 
     def inline_image_ids(self) -> list[int]:
         return [int(n) for n in INLINE_IMAGE_RE.findall(self.body)]
@@ -505,15 +503,15 @@ def _relations_changed(sender, instance, action, pk_set=None, **kwargs):
         return
     if isinstance(instance, Article):
         status = instance.__dict__.get("status")
-        live = status is None or status in Article.LIVE_STATUSES
-        # A new tag or initiative may bring it into other articles' recommendations.
-        article_changed(instance.pk, listed=live, arrived=live and action == "post_add")
+        article_changed(instance.pk, listed=status is None or status in Article.LIVE_STATUSES)
     else:  # from the other side (an initiative's or a tag's articles): which articles is not worth working out
         content_changed()
 
 
-def _tag_changed(sender, **kwargs):
-    content_changed()
+def _tag_changed(sender, instance, **kwargs):
+    from ..edge import tag_key
+
+    content_changed(tag_key(instance.pk))
 
 
 models.signals.m2m_changed.connect(_relations_changed, sender=Article.initiatives.through)

@@ -1,10 +1,11 @@
-"""The content state behind every ETag, and what makes a model public content: saving one changes it."""
+"""The content version and state behind every ETag and cached page, and what makes a model public content:
+saving one changes the pages that show it (and purges them from the edge)."""
 
 from __future__ import annotations
 
 import logging
-import os
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,8 +13,6 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
-
-from .. import cache as page_cache
 
 
 def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_length: int = 200) -> str:
@@ -26,11 +25,19 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_
     return candidate
 
 
-# --- What readers see changed: the site-wide content version behind ETags (docs/decisions.md, reader site) ---
+# --- What readers see changed: one content version, the content state behind ETags, and purges ---
+#
+# Every change a reader could see goes through `content_changed(*keys)`: the one function that, after the
+# transaction commits, moves the content version (retiring every ETag and every page of the fallback page
+# cache, articles/cache.py) and purges exactly `keys` from the edge (articles/edge.py, a durable task).
+# Models name their keys in `reader_change` (the surrogate-key vocabulary of articles/edge.py).
 
 logger = logging.getLogger(__name__)
 
-CONTENT_STATE_KEY = "articles:content-state"
+CONTENT_VERSION_KEY = "articles:content-version"
+CONTENT_STATE_PREFIX = "articles:content-state:"
+# A content state is kept at most this long (a new version leaves the old one behind in the cache).
+STATE_SECONDS = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -43,112 +50,104 @@ class ContentState:
     next_due: datetime | None
 
 
-# The content state as this process last read it, with the change feed's epoch at that moment.
-_held_state: tuple[int, ContentState] | None = None
+def content_version() -> int:
+    """The site-wide content version: moved by every change readers could see, and by a schedule coming due.
+
+    Kept in the shared cache. Lost (an eviction, a restart), it starts again above any value it had, so a
+    page or state stored under an old version is never taken for a current one.
+    """
+    version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:
+        cache.add(CONTENT_VERSION_KEY, _fresh_version(), timeout=None)
+        version = cache.get(CONTENT_VERSION_KEY)
+    if version is None:  # a cache that keeps nothing (DummyCache): every request is a new version
+        return _fresh_version()
+    return version
+
+
+def bump_content_version() -> None:
+    """Move the content version: every ETag and every page the fallback page cache holds is retired."""
+    try:
+        cache.incr(CONTENT_VERSION_KEY)
+    except ValueError:  # lost: start above where it was
+        cache.add(CONTENT_VERSION_KEY, _fresh_version(), timeout=None)
+    except Exception:  # a cache outage must not stop an editor's save; pages then expire by their timeout
+        logger.warning("content version: could not move it", exc_info=True)
+
+
+def _fresh_version() -> int:
+    # Microseconds since 1970: a version lost and started again begins above the values it reached before.
+    return time.time_ns() // 1000
 
 
 def content_state() -> ContentState:
-    """The current content state, made afresh (one small query) when none is cached or a schedule came due.
-
-    Read from the shared cache, except while the cache's change feed is live and has announced nothing
-    since this process last read it (articles/cache.py `feed_epoch`): every change to the state is announced
-    after the stored state is forgotten, so the copy held here is then the stored one.
-    """
-    global _held_state
+    """The current content state: its token is the content version, `next_due` the next scheduled
+    publication. One small query when the cache holds no state for the current version; a schedule that
+    has come due moves the version (once, whichever process notices first)."""
     now = timezone.now()
-    epoch = page_cache.feed_epoch()  # before reading: a change announced meanwhile moves it
-    held = _held_state
-    if epoch is not None and held is not None and held[0] == epoch and _not_due(held[1], now):
-        return held[1]
     try:
-        state = cache.get(CONTENT_STATE_KEY)
+        version = content_version()
+        state = cache.get(f"{CONTENT_STATE_PREFIX}{version}")
+        if isinstance(state, ContentState) and state.next_due is not None and state.next_due <= now:
+            # What readers see changed by itself: a new version for everyone, moved by one process.
+            if cache.add(f"{CONTENT_STATE_PREFIX}{version}:due", True, timeout=60):
+                bump_content_version()
+            version, state = content_version(), None
     except Exception:  # a cache outage must not take the site down: no 304s until it is back
         logger.warning("content state: cache unavailable", exc_info=True)
-        state = None
-    if isinstance(state, ContentState) and _not_due(state, now):
-        _held_state = (epoch, state) if epoch is not None else None
+        return ContentState(token=secrets.token_hex(8), changed_at=now, next_due=_next_due(now))
+    if isinstance(state, ContentState):
         return state
+    state = ContentState(token=f"{version:x}", changed_at=now, next_due=_next_due(now))
+    try:
+        # Processes that found it missing at once agree on the first one stored (one Last-Modified).
+        if not cache.add(f"{CONTENT_STATE_PREFIX}{version}", state, timeout=STATE_SECONDS):
+            stored = cache.get(f"{CONTENT_STATE_PREFIX}{version}")
+            state = stored if isinstance(stored, ContentState) else state
+    except Exception:
+        logger.warning("content state: cache unavailable", exc_info=True)
+    return state
+
+
+def _next_due(now: datetime) -> datetime | None:
     from .article import Article  # the article module builds on this one
 
-    next_due = (
+    return (
         Article.objects.filter(status__in=Article.LIVE_STATUSES, published_at__gt=now)
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
     )
-    state = ContentState(token=secrets.token_hex(8), changed_at=now, next_due=next_due)
-    try:
-        # Processes that found it missing at once agree on the first one stored (one ETag, not one per
-        # process); one stored before a schedule came due is replaced.
-        if not cache.add(CONTENT_STATE_KEY, state, timeout=None):
-            stored = cache.get(CONTENT_STATE_KEY)
-            if isinstance(stored, ContentState) and _not_due(stored, now):
-                state = stored
-            else:
-                cache.set(CONTENT_STATE_KEY, state, timeout=None)
-    except Exception:
-        logger.warning("content state: cache unavailable", exc_info=True)
-        return state
-    _held_state = (epoch, state) if epoch is not None else None
-    return state
 
 
-def _after_fork_in_child() -> None:
-    # A child process (gunicorn's workers) has heard nothing yet: it reads the state afresh.
-    global _held_state
-    _held_state = None
+def content_changed(*keys: str) -> None:
+    """What readers see changed on the pages tagged with `keys` (articles/edge.py); none: on every page.
 
-
-os.register_at_fork(after_in_child=_after_fork_in_child)
-
-
-def _not_due(state: ContentState, now: datetime) -> bool:
-    return state.next_due is None or state.next_due > now
-
-
-def content_changed() -> None:
-    """Something any page may show changed (a section, an initiative, an editor, an image...).
-
-    Every public page gets a new ETag and every page in the page cache is retired (articles/cache.py).
+    The content version moves now (a request later in the same transaction, or a test, sees the change)
+    and again once the transaction commits: a page rendered meanwhile from the data before the change was
+    stored under the version in between, which the commit retires. The edge purges `keys` after the commit
+    (`edge.purge_after_commit`: nothing when no edge is configured).
     """
-    _forget_content_state()
-    page_cache.changed(page_cache.SITE)
+    from .. import edge  # edge builds on the models' vocabulary, not the other way round
+
+    keys = tuple(dict.fromkeys(keys)) or (edge.SITE,)
+    if transaction.get_connection().in_atomic_block:
+        bump_content_version()
+    transaction.on_commit(bump_content_version)
+    edge.purge_after_commit(keys)
 
 
-def article_changed(pk: int, *, listed: bool = True, arrived: bool = False) -> None:
-    """The article `pk` changed: its page and the pages recommending it are retired from the page cache;
-    with `listed` (it is, was or is about to be live) every listing too, and with `arrived` (it has just
-    become recommendable) every article page. Every ETag changes.
-    """
-    _forget_content_state()
-    names = [page_cache.article(pk)]
-    if listed or arrived:
-        names.append(page_cache.LISTINGS)
-    if arrived:
-        names.append(page_cache.ARRIVALS)
-    page_cache.changed(*names)
+def article_changed(pk: int, *, listed: bool = True) -> None:
+    """The article `pk` changed: its page and the pages showing it (recommendations tag it too); with
+    `listed` (it is, was or is about to be live) every listing."""
+    from .. import edge
 
-
-def _forget_content_state() -> None:
-    """Forget the content state, so every public page gets a new ETag.
-
-    Called now and again after the transaction commits: a page rendered in between (from data not yet
-    committed) cannot keep the new token, and many-to-many changes saved after the model (tags and
-    initiatives in the admin) are covered by the second call.
-    """
-
-    def forget():
-        try:
-            cache.delete(CONTENT_STATE_KEY)
-        except Exception:
-            logger.warning("content state: could not reset the cache", exc_info=True)
-
-    forget()
-    transaction.on_commit(forget)
+    content_changed(edge.article_key(pk), *([edge.LISTINGS] if listed else []))
 
 
 class PublicContentQuerySet(models.QuerySet):
-    """Bulk writes change what readers see as much as save() does."""
+    """Bulk writes change what readers see as much as save() does; which rows is not worth working out,
+    so they count as a change on every page."""
 
     def update(self, **kwargs):
         rows = super().update(**kwargs)
@@ -172,7 +171,7 @@ class PublicContentQuerySet(models.QuerySet):
 
 
 class PublicContent:
-    """Mixin for models readers see: saving or deleting one changes what the site shows (`reader_change`)."""
+    """Mixin for models readers see: saving or deleting one changes the pages that show it (`reader_change`)."""
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
@@ -184,6 +183,12 @@ class PublicContent:
         self.reader_change(pk)
         return result
 
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        """The keys of the pages that show this object (articles/edge.py); by default every page."""
+        from .. import edge
+
+        return (edge.SITE,)
+
     def reader_change(self, pk: int | None = None) -> None:
-        """What readers may see changed because of this object: by default, anything anywhere."""
-        content_changed()
+        """What readers may see changed because of this object: the pages tagged with its keys."""
+        content_changed(*self.surrogate_keys(pk))

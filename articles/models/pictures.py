@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .. import edge
 from .. import images as image_processing
 from ..fields import PictureField, unguessable_folder
 from .content import PublicContent, PublicContentQuerySet
@@ -107,6 +108,9 @@ class Image(PublicContent, models.Model):
     def is_removed(self) -> bool:
         return self.removed_at is not None
 
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        return (edge.image_key(pk or self.pk),)
+
     def save(self, *args, **kwargs):
         # A new upload is cleaned by PictureField as it is stored; here only its renditions go stale. Before
         # the save, a new upload still carries its own name, so any difference from the row means a new file.
@@ -167,3 +171,6 @@ class Rendition(PublicContent, models.Model):
 
     def __str__(self) -> str:
         return f"{self.image_id} @ {self.width}px {self.format}"
+
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        return (edge.image_key(self.image_id),)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 
 from ..fields import PictureField
+from .. import edge
 from ..paths import slug_path
 from .content import PublicContent, PublicContentQuerySet, unique_slug
 
@@ -30,6 +31,10 @@ class Section(PublicContent, models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.name, max_length=80)
         super().save(*args, **kwargs)
+
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        # Every page shows the sections in its navigation.
+        return (edge.section_key(pk or self.pk), edge.SITE)
 
 
 class Initiative(PublicContent, models.Model):
@@ -63,6 +68,9 @@ class Initiative(PublicContent, models.Model):
             self.slug = unique_slug(self, self.name, max_length=160)
         super().save(*args, **kwargs)
 
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        return (edge.initiative_key(pk or self.pk),)
+
 
 class Milestone(PublicContent, models.Model):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="milestones")
@@ -91,3 +99,7 @@ class Milestone(PublicContent, models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.initiative.get_absolute_url()}#milestone-{self.pk}"
+
+    def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
+        # A milestone shows on its initiative's timeline only.
+        return (edge.initiative_key(self.initiative_id),)

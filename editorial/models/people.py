@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from articles.fields import PictureField
+from articles.edge import editor_key
 from articles.models import PublicContentQuerySet, content_changed, unique_slug
 from articles.paths import slug_path
 
@@ -52,9 +53,10 @@ class Editor(models.Model):
         if not self.slug:
             self.slug = unique_slug(self, self.display_name, max_length=120)
         super().save(*args, **kwargs)
-        content_changed()  # the name is on every credit line: cached pages must be revalidated
+        content_changed(editor_key(self.pk))  # the pages with this name on a credit line, and the profile
 
     def delete(self, *args, **kwargs):
+        pk = self.pk
         result = super().delete(*args, **kwargs)
-        content_changed()
+        content_changed(editor_key(pk))
         return result
