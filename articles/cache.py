@@ -10,7 +10,7 @@ any change a reader could see moves that version after it commits, so every stor
 once, and a page rendered while an edit committed is never served. A page is kept at most
 PAGE_CACHE_SECONDS (0 switches the cache off; default 300 without an edge, 0 with one) and never past the
 next scheduled publication. One cache round trip per hit, no threads, nothing held in the process.
-`X-Page-Cache` says hit, miss or bypass.
+`X-Page-Cache` says hit, miss (rendered; kept when it may be) or bypass (a request that may not use it).
 """
 
 from __future__ import annotations
@@ -83,7 +83,10 @@ class PageCacheMiddleware:
         seconds = page_cache_seconds()
         key = page_key(request) if seconds > 0 else None
         if key is None:
-            return self.get_response(request)
+            response = self.get_response(request)
+            if seconds > 0:
+                response.headers[HEADER] = "bypass"
+            return response
         from .models import CONTENT_VERSION_KEY, content_version
 
         try:
@@ -98,15 +101,12 @@ class PageCacheMiddleware:
         if isinstance(entry, Entry) and entry.version == version and time.time() < entry.expires:
             return respond(request, entry)
         response = self.get_response(request)
-        if edge.shareable(request, response):
-            response.headers[HEADER] = "miss"
-            if request.method == "GET":
-                if getattr(response, "is_rendered", True):
-                    store(request, key, version, seconds, response)
-                else:
-                    response.add_post_render_callback(lambda r: store(request, key, version, seconds, r))
-        else:
-            response.headers[HEADER] = "bypass"
+        response.headers[HEADER] = "miss"
+        if request.method == "GET" and response.status_code == 200 and edge.shareable(request, response):
+            if getattr(response, "is_rendered", True):
+                store(request, key, version, seconds, response)
+            else:
+                response.add_post_render_callback(lambda r: store(request, key, version, seconds, r))
         return response
 
 

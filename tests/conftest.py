@@ -1,5 +1,6 @@
 import os
 import shutil
+import uuid
 
 import pytest
 from django.db import connection
@@ -61,13 +62,53 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
+def pytest_configure(config):
+    """A Redis cache (REDIS_URL set) gets a key prefix of this run's own: the suite may share the server, and
+    even the database, with a developer's site or another run, and only ever deletes its own keys."""
+    from django.conf import settings
+
+    default = settings.CACHES["default"]
+    if default["BACKEND"].endswith(".RedisCache"):
+        default["KEY_PREFIX"] = f"{default.get('KEY_PREFIX') or 'masthead'}-test-{uuid.uuid4().hex[:12]}"
+
+
+def clear_test_cache() -> None:
+    """Empty the default cache: local memory by `clear()`; Redis by deleting this run's keys (its prefix,
+    found with SCAN), never by FLUSHDB, which would empty a database others may be using."""
+    from django.conf import settings
     from django.core.cache import cache
 
-    cache.clear()
+    default = settings.CACHES["default"]
+    if not default["BACKEND"].endswith(".RedisCache"):
+        cache.clear()
+        return
+    import redis
+
+    locations = default["LOCATION"] if isinstance(default["LOCATION"], list) else [default["LOCATION"]]
+    client = redis.Redis.from_url(locations[0])
+    try:
+        for batch in _batches(client.scan_iter(match=f"{default['KEY_PREFIX']}:*", count=500), 500):
+            client.delete(*batch)
+    finally:
+        client.close()
+
+
+def _batches(items, size):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    clear_test_cache()
     yield
-    cache.clear()
+    clear_test_cache()
 
 
 def is_postgres() -> bool:

@@ -1,9 +1,9 @@
 """The shared cache on the real Redis (issue 8, point 3).
 
-REDIS_URL (or CACHE_URL) switches the Redis cache on (config/cache.py: Django's RedisCache with a reused
-client and the change feed). These tests talk to the Redis on
+REDIS_URL (or CACHE_URL) switches Django's own Redis cache on. These tests talk to the Redis on
 127.0.0.1:6379, database 7, under a key prefix of their own, and skip (saying why) when it is not there.
-The last one runs the rest of the suite's cache, rate-limit and invalidation tests again with REDIS_URL set.
+They delete only their own keys (by prefix, with SCAN), never the database: it may be shared. The last
+one runs the rest of the suite's cache, rate-limit and invalidation tests again with REDIS_URL set.
 """
 
 import os
@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
+import redis
 from django.core.cache import caches
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,7 @@ pytestmark = pytest.mark.skipif(not redis_is_up(), reason=f"no Redis answering a
 
 def redis_cache_settings(prefix: str) -> dict:
     return {
-        "BACKEND": "config.cache.RedisCache",
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": prefix,
         "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
@@ -49,12 +50,11 @@ def redis_cache(settings):
     """The default cache pointed at the real Redis, plus a second cache object playing another app server."""
     prefix = f"masthead-test-{uuid.uuid4().hex[:12]}"
     settings.CACHES = {"default": redis_cache_settings(prefix), "other_server": redis_cache_settings(prefix)}
-    cache = caches["default"]
-    yield cache
-    client = cache._cache.get_client(write=True)
-    keys = list(client.scan_iter(match=f"{prefix}:*"))
-    if keys:
-        client.delete(*keys)
+    yield caches["default"]
+    with redis.Redis.from_url(REDIS_URL) as client:
+        keys = list(client.scan_iter(match=f"{prefix}:*"))
+        if keys:
+            client.delete(*keys)
 
 
 def test_settings_choose_redis_from_either_variable():
@@ -68,6 +68,19 @@ def test_settings_choose_redis_from_either_variable():
             [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=False
         )
         assert result.stdout.strip() == "RedisCache", result.stderr
+
+
+def test_the_suite_never_empties_a_shared_redis_database(redis_cache):
+    """Someone else's key in the same database outlives the suite's own cache clearing (tests/conftest.py)."""
+    from tests.conftest import clear_test_cache
+
+    with redis.Redis.from_url(REDIS_URL) as client:
+        client.set("someone-else:key", "kept", ex=60)
+        redis_cache.set("ours", "gone", 60)
+        clear_test_cache()
+        assert redis_cache.get("ours") is None
+        assert client.get("someone-else:key") == b"kept"
+        client.delete("someone-else:key")
 
 
 def test_values_are_shared_between_app_servers(redis_cache):
@@ -92,7 +105,8 @@ def test_counters_are_atomic_across_servers(redis_cache):
         server = redis_cache if n % 2 else caches["other_server"]
         assert server.incr("ratelimit:complaint:abc") == n
     key = redis_cache.make_and_validate_key("ratelimit:complaint:abc")
-    assert 0 < redis_cache._cache.get_client(key).ttl(key) <= 60  # incr kept the window
+    with redis.Redis.from_url(REDIS_URL) as client:
+        assert 0 < client.ttl(key) <= 60  # incr kept the window
 
 
 def test_invalidation_reaches_every_server(redis_cache):
