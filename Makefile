@@ -68,3 +68,15 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 media .pytest_cache
+
+# Varnish with the repository's VCL in front of `make run` (run the site in another terminal, with
+# EDGE_PURGE_URLS=http://127.0.0.1:6081/ so that edits purge it): readers at http://127.0.0.1:$(EDGE_PORT)/,
+# X-Cache says HIT or MISS. Needs Debian's varnish and varnish-modules (docs/deploy.md).
+EDGE_PORT ?= 6081
+.PHONY: edge
+edge:
+	@command -v varnishd >/dev/null || { echo "make edge needs varnishd: apt-get install varnish varnish-modules" >&2; exit 1; }
+	@dir=$$(mktemp -d); chmod 755 $$dir; \
+	sed 's/\.port = "8000"/.port = "$(PORT)"/' config/varnish/default.vcl > $$dir/default.vcl; chmod 644 $$dir/default.vcl; \
+	echo "Varnish at http://127.0.0.1:$(EDGE_PORT)/ in front of 127.0.0.1:$(PORT). Stop it with Ctrl+C."; \
+	exec varnishd -F -a 127.0.0.1:$(EDGE_PORT) -f $$dir/default.vcl -s malloc,64m -n $$dir/work $$( [ "$$(id -u)" = 0 ] || echo "-j none" )
