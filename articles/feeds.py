@@ -5,13 +5,14 @@ Links are absolute on settings.SITE_URL, whatever host the request came in on.
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from taggit.models import Tag
 
+from . import edge
 from .models import Article, Initiative
 from .views import get_tag_or_404
 
@@ -40,6 +41,20 @@ class LatestRssFeed(Feed):
     def feed_url(self, obj=None) -> str:
         # From the URL name, not the request: one Feed instance serves every request.
         return absolute(reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None))
+
+    def get_feed(self, obj, request: HttpRequest):
+        """The feed, named for the edge cache by what it lists: every item, and the initiative or tag."""
+        feed = super().get_feed(obj, request)
+        edge.tag(request, edge.LISTINGS, *self.subject_keys(obj))
+        edge.tag(request, *(edge.article_key(item["article_pk"]) for item in feed.items))
+        return feed
+
+    def subject_keys(self, obj) -> list[str]:
+        return []
+
+    def item_extra_kwargs(self, item: Article) -> dict:
+        # Kept with the item for `get_feed`; the feed writers print only the elements they know.
+        return {"article_pk": item.pk}
 
     def feed_copyright(self, obj=None) -> str:
         return f"© {settings.SITE_NAME}. Reproduced and quoted material belongs to its rights holders."
@@ -105,6 +120,9 @@ class InitiativeRssFeed(LatestRssFeed):
     def articles(self, obj: Initiative):
         return Article.objects.published().filter(initiatives=obj)
 
+    def subject_keys(self, obj: Initiative) -> list[str]:
+        return [edge.initiative_key(obj.pk)]
+
 
 class InitiativeAtomFeed(InitiativeRssFeed):
     feed_type = Atom1Feed
@@ -134,6 +152,9 @@ class TagRssFeed(LatestRssFeed):
 
     def articles(self, obj: Tag):
         return Article.objects.published().filter(tags=obj)
+
+    def subject_keys(self, obj: Tag) -> list[str]:
+        return [edge.tag_key(obj.pk)]
 
 
 class TagAtomFeed(TagRssFeed):

@@ -15,7 +15,7 @@ import secrets
 from functools import partial
 
 from django import forms
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import signals
 from django.db.models.fields.files import ImageFieldFile
 
@@ -93,9 +93,9 @@ class PictureField(models.ImageField):
         return file
 
     def _stored_name(self, instance) -> str:
+        using = router.db_for_write(type(instance), instance=instance)
         stored = (
-            type(instance)
-            ._base_manager.using(instance._state.db or "default")
+            instance._meta.base_manager.db_manager(using)
             .filter(pk=instance.pk)
             .values_list(self.attname, flat=True)
             .first()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
+from . import edge
 from .models import Article, Initiative, Section
 
 # Google News takes articles from the last two days, at most 1,000 per sitemap.
@@ -122,7 +123,12 @@ def _absolute(path: str) -> str:
 
 
 def index(request):
-    """The sitemap index: every section's sitemap (and its further pages), plus the news sitemap."""
+    """The sitemap index: every section's sitemap (and its further pages), plus the news sitemap.
+
+    Sitemaps are named for the edge cache as listings only: one may name 10,000 articles, too many for a
+    header, and what it shows of an article (its address and date) changes with the listings anyway.
+    """
+    edge.tag(request, edge.LISTINGS)
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
@@ -136,6 +142,7 @@ def index(request):
 
 
 def section(request, section: str):
+    edge.tag(request, edge.LISTINGS)
     sitemap_class = SITEMAPS.get(section)
     if sitemap_class is None:
         raise Http404("No such sitemap.")
@@ -148,6 +155,7 @@ def section(request, section: str):
 
 def news(request):
     """Google News sitemap: articles published in the last two days."""
+    edge.tag(request, edge.LISTINGS)
     since = timezone.now() - NEWS_WINDOW
     articles = (
         Article.objects.published()

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import classonlymethod
 from django.utils.http import http_date
@@ -25,20 +26,19 @@ from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import cache as page_cache
+from . import edge
 from .models import (
     SEARCH_MAX_CHARS,
     Article,
+    ArticlePage,
     Initiative,
     Milestone,
     Section,
-    attach_people_and_section,
+    article_page,
     clean_search_query,
     content_state,
     initiatives_with_counts,
     is_searchable,
-    load_page_relations,
-    published_article,
-    recommendation_pool,
     recommendation_set,
 )
 
@@ -65,6 +65,7 @@ def public_page(view):
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         state = content_state()
         request.content_state = state  # for the view: one read of the cache per request
+        edge.tag(request, edge.SITE)  # every page shows the navigation and the footer
         fragment = request.headers.get(FRAGMENT_HEADER, "")
         key = f"{state.token}|{request.get_full_path()}|{fragment}"
         etag = '"' + hashlib.blake2b(key.encode(), digest_size=12).hexdigest() + '"'
@@ -111,6 +112,16 @@ def reader_page(*, params=(), listing: bool = True):
         return cls
 
     return decorate
+
+
+def tag_listing(request: HttpRequest, articles, *subjects: str) -> None:
+    """Name, for the edge cache, a listing of `articles` (and the `subjects` it lists: an initiative, a
+    tag...): every article shown and its picture, and `LISTINGS`, which changes when an article comes or goes."""
+    edge.tag(request, edge.LISTINGS, *subjects)
+    for article in articles:
+        edge.tag(request, edge.article_key(article.pk))
+        if article.hero_image_id is not None:
+            edge.tag(request, edge.image_key(article.hero_image_id))
 
 
 # The query parameters of keyset-paginated listings.
@@ -191,9 +202,14 @@ class KeysetListMixin:
 
     def get_context_data(self, **kwargs):
         page = keyset_page(self.request, self.object_list, size=self.page_size)
+        tag_listing(self.request, page.items, *self.listed_keys())
         kwargs.setdefault("page", page)
         kwargs["object_list"] = page.items
         return super().get_context_data(**kwargs)
+
+    def listed_keys(self) -> list[str]:
+        """The edge-cache keys of what the listing is about (an initiative, a section...)."""
+        return []
 
 
 # --- Pages ---
@@ -209,12 +225,15 @@ class HomeView(TemplateView):
         latest = list(published.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
         pictures = [a.hero_image for a in featured + latest if a.hero_image is not None]
         prefetch_related_objects(pictures, "renditions")
+        initiatives, sections = list(Initiative.objects.all()), list(Section.objects.all())
+        tag_listing(
+            self.request,
+            featured + latest,
+            *(edge.initiative_key(i.pk) for i in initiatives),
+            *(edge.section_key(s.pk) for s in sections),
+        )
         return super().get_context_data(
-            featured=featured,
-            latest=latest,
-            initiatives=Initiative.objects.all(),
-            sections=Section.objects.all(),
-            **kwargs,
+            featured=featured, latest=latest, initiatives=initiatives, sections=sections, **kwargs
         )
 
 
@@ -228,20 +247,18 @@ class ArchiveView(KeysetListMixin, ListView):
 
 
 class ArticleQuerysetMixin:
-    def get_queryset(self):
-        return Article.objects.published().select_related("section", "editor", "responsible_editor", "hero_image")
-
     def get_object(self, queryset=None):
-        """The article at this address if a reader may see it; `Withheld` if a copyright measure withholds a
-        published article (answered with 451); else 404.
+        """The article at this address if a reader may see it, with all its page shows (`article_page`);
+        `Withheld` if a copyright measure withholds a published article (answered with 451); else 404.
 
         This is the one step that decides what an article URL answers, before the article is rendered.
         """
-        try:
-            return super().get_object(queryset)
-        except Http404:
-            raise_withheld(self.kwargs.get(self.slug_url_kwarg))
-            raise
+        slug = self.kwargs[self.slug_url_kwarg]
+        self.page = article_page(slug, state=getattr(self.request, "content_state", None))
+        if self.page is None:
+            raise_withheld(slug)
+            raise Http404("No published article at this address.")
+        return self.page.article
 
     def get(self, request, *args, **kwargs):
         try:
@@ -276,6 +293,7 @@ class Withheld(Exception):
 def withheld_response(request: HttpRequest, article: Article) -> HttpResponse:
     """HTTP 451 Unavailable For Legal Reasons (RFC 7725) with the placeholder explaining what was done and how
     to answer; the `blocked-by` link names this site, which withholds it."""
+    edge.tag(request, edge.article_key(article.pk))  # purged when it is restored
     response = render(request, "articles/withheld.html", {"article": article}, status=451)
     response["Link"] = f'<{settings.SITE_URL}/>; rel="blocked-by"'
     return response
@@ -293,29 +311,25 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_object(self, queryset=None):
-        """The published article at this address with its hero picture (`published_article`: the query
-        compiled once), its section and editors from the kept rows, and its tags, initiatives, corrections
-        and inline pictures; else `Withheld` or 404, as at every article address."""
-        slug = self.kwargs[self.slug_url_kwarg]
-        article = published_article(slug)
-        if article is None:
-            raise_withheld(slug)
-            raise Http404("No published article at this address.")
-        attach_people_and_section(article, state=getattr(self.request, "content_state", None))
-        load_page_relations(article)  # tags, initiatives, corrections and inline images: one or two queries
-        return article
-
     def get_context_data(self, **kwargs):
         article = self.object
-        recommendations = Recommendations(article, page=1, state=getattr(self.request, "content_state", None))
-        page_cache.shows(self.request, *map(page_cache.article, [article.pk, *recommendations.pool_ids]))
-        # One query for the renditions of every picture on the page: hero, inline and recommended.
-        pictures = [article.hero_image, *article.inline_images.all(), *recommendations.pictures]
-        prefetch_related_objects([p for p in pictures if p is not None], "renditions")
+        recommendations = Recommendations(self.page, page=1)
+        edge.tag(
+            self.request,
+            edge.article_key(article.pk),
+            edge.editor_key(article.editor_id),
+            edge.editor_key(article.responsible_editor_id),
+            *([edge.section_key(article.section_id)] if article.section_id else []),
+            *(edge.tag_key(tag.pk) for tag in article.tags.all()),
+            *(edge.initiative_key(initiative.pk) for initiative in article.initiatives.all()),
+            *(edge.image_key(picture.pk) for picture in self.page.pictures),
+        )
+        recommendations.tag(self.request)
         return super().get_context_data(
             recommendations=recommendations,
-            complaint_url="/copyright/notices/new/?" + urlencode({"url": absolute_url(article.get_absolute_url())}),
+            complaint_url=reverse("editorial:complaint_new")
+            + "?"
+            + urlencode({"url": absolute_url(article.get_absolute_url())}),
             **kwargs,
         )
 
@@ -323,10 +337,10 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
 class Recommendations:
     """One set of "Recommended reading" for an article, and the link to the next set."""
 
-    def __init__(self, article: Article, *, page: int, state=None):
-        self.pool = recommendation_pool(article, state=state)
-        self.pool_ids = getattr(self.pool, "ids", None) or [item.pk for item in self.pool]
-        self.article = article
+    def __init__(self, article_page: ArticlePage, *, page: int):
+        self.pool = article_page.recommendations
+        self.pool_ids = [item.pk for item in self.pool]
+        self.article = article_page.article
         self.items, self.next_page, self.set_count = recommendation_set(self.pool, page, RECOMMENDATION_SET_SIZE)
         self.page = page
 
@@ -338,6 +352,12 @@ class Recommendations:
     def can_change(self) -> bool:
         return self.set_count > 1
 
+    def tag(self, request: HttpRequest) -> None:
+        """Name, for the edge cache, every article of the pool (any of them changing changes the sets) and
+        the pictures shown."""
+        edge.tag(request, *(edge.article_key(pk) for pk in self.pool_ids))
+        edge.tag(request, *(edge.image_key(picture.pk) for picture in self.pictures))
+
 
 @reader_page(params=("page",), listing=False)
 class RecommendedView(ArticleQuerysetMixin, DetailView):
@@ -346,20 +366,15 @@ class RecommendedView(ArticleQuerysetMixin, DetailView):
     template_name = "articles/recommended.html"
     context_object_name = "article"
 
-    def get_queryset(self):
-        return Article.objects.published().prefetch_related("initiatives", "tags").defer("body")
-
     def get_template_names(self):
         if self.request.headers.get(FRAGMENT_HEADER) == "recommended":
             return ["articles/recommended.html#recommended"]
         return [self.template_name]
 
     def get_context_data(self, **kwargs):
-        recommendations = Recommendations(
-            self.object, page=recommendation_page(self.request), state=getattr(self.request, "content_state", None)
-        )
-        page_cache.shows(self.request, *map(page_cache.article, [self.object.pk, *recommendations.pool_ids]))
-        prefetch_related_objects(recommendations.pictures, "renditions")
+        recommendations = Recommendations(self.page, page=recommendation_page(self.request))
+        edge.tag(self.request, edge.article_key(self.object.pk))
+        recommendations.tag(self.request)
         return super().get_context_data(recommendations=recommendations, **kwargs)
 
 
@@ -369,7 +384,9 @@ class InitiativeIndexView(ListView):
     context_object_name = "initiatives"
 
     def get_queryset(self):
-        return initiatives_with_counts(state=getattr(self.request, "content_state", None))
+        initiatives = initiatives_with_counts(state=getattr(self.request, "content_state", None))
+        edge.tag(self.request, edge.LISTINGS, *(edge.initiative_key(i.pk) for i in initiatives))
+        return initiatives
 
 
 @reader_page(params=KEYSET_PARAMS)
@@ -389,6 +406,11 @@ class InitiativeDetailView(KeysetListMixin, ListView):
             slug=self.kwargs["slug"],
         )
         return Article.objects.published().for_listing().in_initiative(self.initiative)
+
+    def listed_keys(self) -> list[str]:
+        # The timeline links the published articles its milestones name.
+        linked = [edge.article_key(m.article_id) for m in self.initiative.milestones.all() if m.live_article_slug]
+        return [edge.initiative_key(self.initiative.pk), *linked]
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(initiative=self.initiative, **kwargs)
@@ -424,6 +446,9 @@ class SectionView(SubjectListingView):
     def filter_articles(self, queryset):
         return queryset.filter(section=self.subject)
 
+    def listed_keys(self) -> list[str]:
+        return [edge.section_key(self.subject.pk)]
+
 
 @reader_page(params=KEYSET_PARAMS)
 class TagView(SubjectListingView):
@@ -434,6 +459,9 @@ class TagView(SubjectListingView):
 
     def filter_articles(self, queryset):
         return queryset.tagged(self.subject)
+
+    def listed_keys(self) -> list[str]:
+        return [edge.tag_key(self.subject.pk)]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -453,6 +481,9 @@ class EditorView(SubjectListingView):
 
     def filter_articles(self, queryset):
         return queryset.filter(Q(editor=self.subject) | Q(responsible_editor=self.subject))
+
+    def listed_keys(self) -> list[str]:
+        return [edge.editor_key(self.subject.pk)]
 
 
 # --- Search ---
@@ -484,10 +515,11 @@ class SearchView(TemplateView):
             "max_chars": SEARCH_MAX_CHARS,
             "initiative": printable(request.GET.get("initiative", ""))[:160],
             "tag": printable(request.GET.get("tag", ""))[:100],
-            "initiatives": Initiative.objects.all(),
+            "initiatives": list(Initiative.objects.all()),
             "tags": facet_tags(),
             "searched": is_searchable(q),
         }
+        edge.tag(request, edge.LISTINGS, *(edge.initiative_key(i.pk) for i in context["initiatives"]))
         if not context["searched"]:
             return self.render_to_response(self.get_context_data(**context))
         # Filters first: the search ranks the most recent matches among what they leave.
@@ -510,6 +542,7 @@ class SearchView(TemplateView):
         if len(rows) > PAGE_SIZE:
             last = items[-1]
             more = f"{last.search_rank!r}_{last.pk}"
+        tag_listing(request, items)
         context.update(results=items, more=more, continued=bool(cursor))
         return self.render_to_response(self.get_context_data(**context))
 

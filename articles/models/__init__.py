@@ -8,7 +8,7 @@ A package because one module passed STYLE.md's 500 lines:
 - `pictures`: images and their renditions;
 - `search`: the search text and its ranking on PostgreSQL and SQLite;
 - `article`: articles, their one visibility rule (`ArticleQuerySet.published`), corrections;
-- `reading`: what reader pages load and what is kept between requests (issue 7).
+- `reading`: what reader pages share between requests through Django's cache (issue 13).
 """
 
 from .article import (  # noqa: F401
@@ -39,16 +39,12 @@ from .pictures import (  # noqa: F401
     rendition_upload_to,
 )
 from .reading import (  # noqa: F401
-    RecommendationPool,
-    attach_people_and_section,
+    ArticlePage,
+    article_page,
     initiatives_with_counts,
-    kept,
-    kept_here,
-    load_page_relations,
-    published_article,
-    recommendation_pool,
+    load_article_page,
     recommendation_set,
-    site_people_and_sections,
+    shared_by_readers,
 )
 from .search import (  # noqa: F401
     HIGHLIGHT_START,

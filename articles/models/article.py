@@ -14,11 +14,11 @@ from django.db import connections, models
 from django.db.models import Exists, F, FloatField, Func, OuterRef, Q, Subquery, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
+from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from ..paths import slug_path
 from ..richtext import INLINE_IMAGE_RE, sanitise_body
 from .content import PublicContent, PublicContentQuerySet, article_changed, content_changed, unique_slug
 from .pictures import Image
@@ -207,10 +207,29 @@ class ArticleQuerySet(PublicContentQuerySet):
         return list(
             self.filter(pool)
             .select_related("section", "hero_image")
-            .defer("body")
+            .only(*RECOMMENDATION_FIELDS)
             .annotate(recommendation_score=score)
             .order_by("-recommendation_score", "-published_at", "-pk")[:limit]
         )
+
+
+# What a recommendation shows of an article, its section and its picture (templates/articles/recommended.html):
+# the pool is kept in the cache, so it carries no more than that.
+RECOMMENDATION_FIELDS = (
+    "title",
+    "slug",
+    "published_at",
+    "status",
+    "section__name",
+    "section__slug",
+    "hero_image__file",
+    "hero_image__alt_text",
+    "hero_image__width",
+    "hero_image__height",
+    "hero_image__removed_at",
+    "hero_image__focal_point_x",
+    "hero_image__focal_point_y",
+)
 
 
 # How many of the newest articles sharing an initiative (and, apart, a tag) the recommendations score: enough
@@ -369,7 +388,7 @@ class Article(PublicContent, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return slug_path("articles:detail", self.slug)
+        return reverse("articles:detail", kwargs={"slug": self.slug})
 
     def clean_fields(self, exclude: Collection[str] | None = None) -> None:
         """Also refuse `[[image:ID]]` markers that name no picture, as an error on the body that keeps the

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -114,7 +114,7 @@ class Image(PublicContent, models.Model):
     def save(self, *args, **kwargs):
         # A new upload is cleaned by PictureField as it is stored; here only its renditions go stale. Before
         # the save, a new upload still carries its own name, so any difference from the row means a new file.
-        replacing = not self._state.adding and self.file.name != self._stored_file_name()
+        replacing = self.pk is not None and self.file.name != self._stored_file_name()
         super().save(*args, **kwargs)
         if replacing:
             self.discard_renditions()
@@ -130,7 +130,8 @@ class Image(PublicContent, models.Model):
         Rendition.objects.filter(pk__in=[r.pk for r in stale]).delete()
         storage = self.file.storage
         names = [r.file.name for r in stale if r.file]
-        transaction.on_commit(lambda: [storage.delete(name) for name in names], using=self._state.db)
+        using = router.db_for_write(Image, instance=self)
+        transaction.on_commit(lambda: [storage.delete(name) for name in names], using=using)
 
     def make_renditions(self) -> list[Rendition]:
         """Make every configured rendition that is missing; existing ones are reused, never remade."""

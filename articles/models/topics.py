@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from django.db import models
+from django.urls import reverse
 
-from ..fields import PictureField
 from .. import edge
-from ..paths import slug_path
+from ..fields import PictureField
 from .content import PublicContent, PublicContentQuerySet, unique_slug
 
 
@@ -25,7 +25,7 @@ class Section(PublicContent, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_path("articles:section", self.slug)
+        return reverse("articles:section", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:
@@ -61,7 +61,7 @@ class Initiative(PublicContent, models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return slug_path("articles:initiative", self.slug)
+        return reverse("articles:initiative", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:

@@ -9,21 +9,15 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
 from html import unescape
 
 from django import template
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.template.loader import get_template
-from django.templatetags.static import static
-from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image
-from articles.paths import path_of, slug_path
 
 register = template.Library()
 
@@ -48,48 +42,6 @@ def absolute_url(path: str) -> str:
 def absolute(path: str) -> str:
     """This site's absolute URL for a path (settings.SITE_URL)."""
     return absolute_url(path)
-
-
-@register.filter
-def tag_url(tag) -> str:
-    """A tag's page, or "" for a tag whose name has no letters to make a slug from."""
-    return slug_path("articles:tag", tag.slug) if tag.slug else ""
-
-
-@register.simple_tag
-def path(name: str, slug: str | None = None) -> str:
-    """`{% url name %}` or `{% url name slug %}` for a reader page, without reversing each time
-    (articles/paths.py)."""
-    return path_of(name) if slug is None else slug_path(name, slug)
-
-
-@register.simple_tag
-def asset(path: str) -> str:
-    """`{% static path %}`, remembered: the static files' manifest does not change while a process runs."""
-    return _asset_url(path)
-
-
-@lru_cache(maxsize=64)
-def _asset_url(path: str) -> str:
-    return static(path)
-
-
-@receiver(setting_changed)
-def _forget_assets(setting, **kwargs) -> None:
-    if setting in {"STATIC_URL", "STORAGES", "STATIC_ROOT", "STATICFILES_STORAGE"}:
-        _asset_url.cache_clear()
-
-
-@register.filter(expects_localtime=True)
-def iso(value) -> str:
-    """`{{ value|date:'c' }}` (ISO 8601 in the current time zone) without parsing a format each time."""
-    return value.isoformat() if value else ""
-
-
-@register.filter(expects_localtime=True)
-def long_date(value) -> str:
-    """`{{ value|date:"j F Y" }}` ("29 November 2026", the month in the active language), likewise."""
-    return f"{value.day} {MONTHS[value.month]} {value.year}" if value else ""
 
 
 @register.filter
@@ -162,7 +114,8 @@ def article_body(article: Article) -> SafeString:
     The body was cleaned by nh3 on save (articles/richtext.py); the images come from the article's
     prefetched `inline_images` with their renditions. A marker naming no image renders nothing.
     """
-    images = {image.pk: image for image in article.inline_images.all()}
+    # A body that places no picture asks for none (the page then leaves `inline_images` unfetched).
+    images = {image.pk: image for image in article.inline_images.all()} if article.inline_image_ids() else {}
 
     def replace(match: re.Match) -> str:
         image = images.get(int(match[1] or match[2]))

@@ -1,10 +1,10 @@
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
-from articles.fields import PictureField
 from articles.edge import editor_key
+from articles.fields import PictureField
 from articles.models import PublicContentQuerySet, content_changed, unique_slug
-from articles.paths import slug_path
 
 
 class EditorQuerySet(PublicContentQuerySet):
@@ -47,7 +47,7 @@ class Editor(models.Model):
         return f"{self.display_name} ({self.native_name})" if self.native_name else self.display_name
 
     def get_absolute_url(self) -> str:
-        return slug_path("articles:editor", self.slug)
+        return reverse("articles:editor", kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:
