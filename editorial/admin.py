@@ -41,14 +41,15 @@ class EditorAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .select_related("user")
             .annotate(
-                _credited=Count("edited_articles", distinct=True) + Count("responsible_for_articles", distinct=True)
+                credited_count=Count("edited_articles", distinct=True)
+                + Count("responsible_for_articles", distinct=True)
             )
             .order_by("display_name")
         )
 
-    @admin.display(description="Credited on", ordering="_credited")
+    @admin.display(description="Credited on", ordering="credited_count")
     def credited(self, obj: Editor) -> int:
-        return obj._credited
+        return obj.credited_count
 
     def get_search_results(self, request, queryset, search_term):
         # The credit-line autocomplete offers only people who may be credited now.

@@ -249,14 +249,14 @@ class ComplaintAdmin(admin.ModelAdmin):
         return [f for f in every if f not in self.editable_fields]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_deadline().annotate(_items=Count("items"))
+        return super().get_queryset(request).with_deadline().annotate(items_count=Count("items"))
 
     def get_ordering(self, request):
         return queue_ordering()
 
-    @admin.display(description="Items", ordering="_items")
+    @admin.display(description="Items", ordering="items_count")
     def item_count(self, obj: Complaint) -> int:
-        return obj._items
+        return obj.items_count
 
     @admin.display(description="Deadline", ordering="deadline")
     def due(self, obj: Complaint):
@@ -269,7 +269,7 @@ class ComplaintAdmin(admin.ModelAdmin):
 
     @admin.display(description="Earlier complaints by this email or organisation")
     def notifier_history(self, obj: Complaint):
-        earlier = list(Complaint.objects.history_of(obj).annotate(_items=Count("items"))[:50])
+        earlier = list(Complaint.objects.history_of(obj).annotate(items_count=Count("items"))[:50])
         sanctions = list(
             NotifierSanction.objects.matching(email=obj.notifier_email, organisation=obj.notifier_organisation)
         )
@@ -284,7 +284,7 @@ class ComplaintAdmin(admin.ModelAdmin):
                     c.reference,
                     timezone.localtime(c.created_at).strftime("%Y-%m-%d"),
                     c.notifier_email,
-                    c._items,
+                    c.items_count,
                     c.get_status_display(),
                     "manifestly unfounded" if c.manifestly_unfounded else "",
                 )

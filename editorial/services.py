@@ -218,7 +218,7 @@ def complaint_decide(
         locked.manifestly_unfounded = manifestly_unfounded
         if locked.assignee_id is None:
             locked.assignee = by
-        locked._apply(
+        locked.apply_move(
             target,
             by=OFFICER,
             actor=by,
@@ -232,7 +232,7 @@ def complaint_decide(
         _send_decision(locked, items)
         if manifestly_unfounded:
             NotifierSanction.objects.record_misuse(locked, by=by)
-    complaint._reload_from(locked)
+    complaint.reload_from(locked)
     return complaint
 
 
@@ -779,7 +779,7 @@ def counter_notice_file(*, complaint: Complaint, party: AffectedParty, answers: 
         now = timezone.now()
         days = deadlines(locked.regime).restore_days
         locked.restore_due_at = now if days is None else business_days_after(now, days)
-        locked._apply(S.COUNTER_NOTICE, by=AFFECTED_PARTY, details={"counter_notice": notice.pk, "public_note": ""})
+        locked.apply_move(S.COUNTER_NOTICE, by=AFFECTED_PARTY, details={"counter_notice": notice.pk, "public_note": ""})
         notice.forwarded_at = now
         notice.save(update_fields=["forwarded_at"])
         items = list(notice.items.order_by("position"))
@@ -804,7 +804,7 @@ def counter_notice_file(*, complaint: Complaint, party: AffectedParty, answers: 
             _restore(locked, by=None, note="PRC regulations: restored on a valid counter-notice.")
         else:
             tasks.schedule(tasks.restore_complaint_content, locked.restore_due_at, locked.pk)
-    complaint._reload_from(locked)
+    complaint.reload_from(locked)
     return notice
 
 
@@ -819,7 +819,7 @@ def complaint_restore(*, complaint: Complaint, by=None, note: str = "") -> Compl
         if by is None and (locked.restore_due_at is None or locked.restore_due_at > timezone.now()):
             raise ComplaintStateError(f"{locked} is not due to be restored yet.")
         _restore(locked, by=by, note=note)
-    complaint._reload_from(locked)
+    complaint.reload_from(locked)
     return complaint
 
 
@@ -834,7 +834,7 @@ def _restore(locked: Complaint, *, by, note: str) -> None:
         if notice.valid is None:
             notice.valid = True
             notice.save(update_fields=["valid"])
-    locked._apply(S.RESTORED, by=OFFICER if by else SYSTEM, actor=by, note=note, details={"items": sorted(items)})
+    locked.apply_move(S.RESTORED, by=OFFICER if by else SYSTEM, actor=by, note=note, details={"items": sorted(items)})
     restored = list(locked.items.filter(pk__in=items).order_by("position"))
     for email, name in [(locked.notifier_email, locked.notifier_name)] + [
         (party.email, party.name) for party in locked.affected_parties.all()
@@ -933,7 +933,7 @@ def appeal_decide(
         locked.last_decided_at = now
         if target != S.REJECTED:
             locked.manifestly_unfounded = False
-        locked._apply(
+        locked.apply_move(
             target,
             by=OFFICER,
             actor=by,

@@ -208,10 +208,10 @@ def allowed_targets(state: str) -> set[str]:
 def _in_group(user, *names: str) -> bool:
     if user.is_superuser:
         return True
-    cached = getattr(user, "_workflow_groups", None)
+    cached = getattr(user, "workflow_groups_cached", None)
     if cached is None:
         cached = set(user.groups.values_list("name", flat=True))
-        user._workflow_groups = cached
+        user.workflow_groups_cached = cached
     return bool(cached & set(names))
 
 

@@ -298,7 +298,7 @@ def fill(name: str | None, route: str, param: str, content: dict, user) -> str:
         return str(article.pk)
     if param == "object_id":
         model = admin_model(name, route)
-        obj = model._default_manager.order_by("pk").first()
+        obj = model._meta.default_manager.order_by("pk").first()
         return quote(str(obj.pk)) if obj else "999999"
     slugs = {
         "articles:initiative": content["initiative"].slug,

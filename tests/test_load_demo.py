@@ -82,7 +82,7 @@ def snapshot() -> dict[str, list[dict]]:
     rows = {}
     for model in apps.get_models(include_auto_created=True):
         if model._meta.db_table in tables:
-            rows[model._meta.label] = list(model._base_manager.order_by("pk").values())
+            rows[model._meta.label] = list(model._meta.base_manager.order_by("pk").values())
     return rows
 
 

@@ -596,7 +596,7 @@ class Complaint(models.Model):
                 },
                 related=locked,
             )
-        self._reload_from(locked)
+        self.reload_from(locked)
         return True
 
     # -- moves ----------------------------------------------------------------------------------------------
@@ -604,7 +604,7 @@ class Complaint(models.Model):
     def _locked(self) -> Complaint:
         return type(self).objects.select_for_update().get(pk=self.pk)
 
-    def _apply(self, target: str, *, by: str, actor=None, note: str = "", details: dict | None = None) -> Move:
+    def apply_move(self, target: str, *, by: str, actor=None, note: str = "", details: dict | None = None) -> Move:
         """On a locked row: check the table, change the state, keep items' open flag in step, audit."""
         move_ = allowed_move(self.status, target, by)
         source = self.status
@@ -625,7 +625,7 @@ class Complaint(models.Model):
         )
         return move_
 
-    def _reload_from(self, locked: Complaint) -> None:
+    def reload_from(self, locked: Complaint) -> None:
         for field in self._meta.concrete_fields:
             setattr(self, field.attname, getattr(locked, field.attname))
 
@@ -640,8 +640,8 @@ class Complaint(models.Model):
         with transaction.atomic():
             locked = self._locked()
             if locked.status == S.UNVERIFIED and locked.expires_at <= timezone.now():
-                locked._apply(S.EXPIRED, by=SYSTEM, note="The confirmation link was opened after it expired.")
-                locked._purge_evidence_after_commit()
+                locked.apply_move(S.EXPIRED, by=SYSTEM, note="The confirmation link was opened after it expired.")
+                locked.purge_evidence_after_commit()
                 expired = True
             else:
                 expired = False
@@ -652,7 +652,7 @@ class Complaint(models.Model):
                 locked.tracking_token_hash = hash_token(token)
                 locked.received_at = now
                 locked.decision_due_at = business_days_after(now, deadlines(locked.regime).decision_days)
-                locked._apply(S.RECEIVED, by=NOTIFIER, details={"reference": locked.reference})
+                locked.apply_move(S.RECEIVED, by=NOTIFIER, details={"reference": locked.reference})
                 outbox.queue_message(
                     to=locked.notifier_email,
                     kind="complaint_acknowledgement",
@@ -660,7 +660,7 @@ class Complaint(models.Model):
                     context={"complaint": locked, "tracking_url": locked.tracking_url(token)},
                     related=locked,
                 )
-        self._reload_from(locked)
+        self.reload_from(locked)
         if expired:
             raise VerificationExpiredError(
                 "This confirmation link has expired. The complaint was kept but not sent to our officers; "
@@ -680,11 +680,11 @@ class Complaint(models.Model):
         """
         with transaction.atomic():
             locked = self._locked()
-            locked._apply(S.EXPIRED, by=SYSTEM)
-            locked._purge_evidence_after_commit()
-        self._reload_from(locked)
+            locked.apply_move(S.EXPIRED, by=SYSTEM)
+            locked.purge_evidence_after_commit()
+        self.reload_from(locked)
 
-    def _purge_evidence_after_commit(self) -> None:
+    def purge_evidence_after_commit(self) -> None:
         # After commit: a rolled-back expiry must not have lost the files.
         pk = self.pk
         transaction.on_commit(lambda: Evidence.objects.filter(complaint_id=pk).purge(), robust=True)
@@ -739,7 +739,7 @@ class Complaint(models.Model):
 
         with transaction.atomic():
             locked = self._locked()
-            locked._apply(S.WITHDRAWN, by=NOTIFIER, note=reason, details={"public_note": ""})
+            locked.apply_move(S.WITHDRAWN, by=NOTIFIER, note=reason, details={"public_note": ""})
             outbox.queue_message(
                 to=locked.notifier_email,
                 kind="complaint_withdrawn",
@@ -747,7 +747,7 @@ class Complaint(models.Model):
                 context={"complaint": locked},
                 related=locked,
             )
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def request_information(self, *, actor, question: str, reply_days: int | None = None) -> None:
         """received / in review -> needs info, by an officer: the question is emailed and shown to the notifier.
@@ -771,7 +771,7 @@ class Complaint(models.Model):
             locked.reply_due_at = business_days_after(timezone.now(), days)
             if locked.assignee_id is None:
                 locked.assignee = actor
-            locked._apply(S.NEEDS_INFO, by=OFFICER, actor=actor, note=question, details={"public_note": question})
+            locked.apply_move(S.NEEDS_INFO, by=OFFICER, actor=actor, note=question, details={"public_note": question})
             ComplaintReply.objects.create(complaint=locked, author=OFFICER, text=question)
             outbox.queue_message(
                 to=locked.notifier_email,
@@ -781,7 +781,7 @@ class Complaint(models.Model):
                 related=locked,
             )
             tasks.schedule(tasks.close_incomplete_complaint, locked.reply_due_at, locked.pk)
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     @property
     def reply_overdue(self) -> bool:
@@ -803,7 +803,7 @@ class Complaint(models.Model):
                 locked = self._locked()
                 if locked.reply_overdue:
                     late = True
-                    locked._close_incomplete(actor=None)
+                    locked.record_closed_incomplete(actor=None)
                 else:
                     if locked.status not in UNDECIDED_STATES:
                         raise ComplaintStateError(
@@ -817,7 +817,7 @@ class Complaint(models.Model):
                     details = {"by": NOTIFIER, "reply": reply.pk, "evidence": len(stored_files)}
                     if locked.status == S.NEEDS_INFO:
                         locked.reply_due_at = None
-                        locked._apply(S.RECEIVED, by=NOTIFIER, details=details)
+                        locked.apply_move(S.RECEIVED, by=NOTIFIER, details=details)
                     else:
                         AuditEvent.record(
                             actor=None, subject=locked, action="complaint.information_added", details=details
@@ -827,7 +827,7 @@ class Complaint(models.Model):
             for name in stored_files:
                 storage.delete(name)
             raise
-        self._reload_from(locked)
+        self.reload_from(locked)
         if late:
             raise ComplaintStateError(
                 f"The deadline for your answer passed on {timezone.localtime(locked.reply_due_at):%d %B %Y, %H:%M}, "
@@ -858,7 +858,7 @@ class Complaint(models.Model):
                 action="complaint.assign",
                 details={"by": OFFICER, "from": previous, "to": to.pk, "to_name": to.get_full_name() or str(to)},
             )
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def start_review(self, *, actor) -> None:
         """received -> in review, by an officer (who becomes its assignee if it has none)."""
@@ -867,8 +867,8 @@ class Complaint(models.Model):
             locked = self._locked()
             if locked.assignee_id is None:
                 locked.assignee = actor
-            locked._apply(S.IN_REVIEW, by=OFFICER, actor=actor)
-        self._reload_from(locked)
+            locked.apply_move(S.IN_REVIEW, by=OFFICER, actor=actor)
+        self.reload_from(locked)
 
     def return_to_queue(self, *, actor, note: str = "") -> None:
         """in review -> received: the officer puts it back for someone else."""
@@ -876,8 +876,8 @@ class Complaint(models.Model):
         with transaction.atomic():
             locked = self._locked()
             locked.assignee = None
-            locked._apply(S.RECEIVED, by=OFFICER, actor=actor, note=note)
-        self._reload_from(locked)
+            locked.apply_move(S.RECEIVED, by=OFFICER, actor=actor, note=note)
+        self.reload_from(locked)
 
     def close_incomplete(self, *, actor=None) -> None:
         """needs info -> closed incomplete: by the timer once the reply deadline has passed, or by an officer."""
@@ -885,15 +885,15 @@ class Complaint(models.Model):
             require_officer(actor, "close a complaint")
         with transaction.atomic():
             locked = self._locked()
-            locked._close_incomplete(actor=actor)
-        self._reload_from(locked)
+            locked.record_closed_incomplete(actor=actor)
+        self.reload_from(locked)
 
-    def _close_incomplete(self, *, actor) -> None:
+    def record_closed_incomplete(self, *, actor) -> None:
         from editorial import outbox
 
         if actor is None and not self.reply_overdue:
             raise ComplaintStateError("The notifier's reply deadline has not passed.")
-        self._apply(S.CLOSED_INCOMPLETE, by=OFFICER if actor else SYSTEM, actor=actor)
+        self.apply_move(S.CLOSED_INCOMPLETE, by=OFFICER if actor else SYSTEM, actor=actor)
         outbox.queue_message(
             to=self.notifier_email,
             kind="complaint_closed_incomplete",
@@ -911,8 +911,8 @@ class Complaint(models.Model):
             locked = self._locked()
             if actor is None and (locked.appeal_deadline is None or locked.appeal_deadline > timezone.now()):
                 raise ComplaintStateError("The appeal window is still open.")
-            locked._apply(S.CLOSED, by=OFFICER if actor else SYSTEM, actor=actor, note=note)
-        self._reload_from(locked)
+            locked.apply_move(S.CLOSED, by=OFFICER if actor else SYSTEM, actor=actor, note=note)
+        self.reload_from(locked)
 
     def close_as_misuse(self, *, actor, reasons: str) -> None:
         """Close as a misuse of the procedure (before a decision, or after rejecting it): every item is
@@ -935,7 +935,7 @@ class Complaint(models.Model):
             locked.items.filter(outcome=ComplaintItem.Outcome.PENDING).update(
                 outcome=ComplaintItem.Outcome.REJECTED, reasons=reasons, decided_at=now, decided_by=actor
             )
-            locked._apply(S.CLOSED_MISUSE, by=OFFICER, actor=actor, note=reasons, details={"public_note": reasons})
+            locked.apply_move(S.CLOSED_MISUSE, by=OFFICER, actor=actor, note=reasons, details={"public_note": reasons})
             outbox.queue_message(
                 to=locked.notifier_email,
                 kind="complaint_closed_misuse",
@@ -944,7 +944,7 @@ class Complaint(models.Model):
                 related=locked,
             )
             NotifierSanction.objects.record_misuse(locked, by=actor)
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def lodge_appeal(self, *, by: str, reasons: str, affected_party: AffectedParty | None = None) -> Appeal:
         """Decided -> appealed, by the notifier (tracking link) or an affected party (their private link).
@@ -980,7 +980,7 @@ class Complaint(models.Model):
                 original_decider_id=latest.decided_by_id if latest else locked.decided_by_id,
             )
             locked.decision_due_at = business_days_after(timezone.now(), deadlines(locked.regime).appeal_decision_days)
-            locked._apply(S.APPEALED, by=by, note=reasons, details={"appeal": appeal.pk, "public_note": ""})
+            locked.apply_move(S.APPEALED, by=by, note=reasons, details={"appeal": appeal.pk, "public_note": ""})
             recipients = [(locked.notifier_email, locked.notifier_name, NOTIFIER)] + [
                 (party.email, party.name, AFFECTED_PARTY) for party in locked.affected_parties.all()
             ]
@@ -992,7 +992,7 @@ class Complaint(models.Model):
                     context={"complaint": locked, "appeal": appeal, "name": name, "theirs": role == by},
                     related=locked,
                 )
-        self._reload_from(locked)
+        self.reload_from(locked)
         return appeal
 
     def report_court_action(self, *, by: str, details: str, actor=None) -> None:
@@ -1012,7 +1012,7 @@ class Complaint(models.Model):
         with transaction.atomic():
             locked = self._locked()
             locked.restore_due_at = None
-            locked._apply(S.LITIGATION_HOLD, by=by, actor=actor, note=details)
+            locked.apply_move(S.LITIGATION_HOLD, by=by, actor=actor, note=details)
             ComplaintReply.objects.create(complaint=locked, author=by, text=f"Court action: {details}")
             for party in locked.affected_parties.all():
                 outbox.queue_message(
@@ -1022,7 +1022,7 @@ class Complaint(models.Model):
                     context={"complaint": locked, "name": party.name, "details": details},
                     related=locked,
                 )
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def accept_counter_notice(self, *, actor) -> None:
         """counter-notice -> restore pending: an officer finds the counter-notice valid; the restore date set on
@@ -1031,11 +1031,13 @@ class Complaint(models.Model):
         with transaction.atomic():
             locked = self._locked()
             notice = locked.counter_notices.order_by("-created_at", "-pk").first()
-            locked._apply(S.RESTORE_PENDING, by=OFFICER, actor=actor, details={"counter_notice": notice and notice.pk})
+            locked.apply_move(
+                S.RESTORE_PENDING, by=OFFICER, actor=actor, details={"counter_notice": notice and notice.pk}
+            )
             if notice is not None:
                 notice.valid = True
                 notice.save(update_fields=["valid"])
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def refuse_counter_notice(self, *, actor, reasons: str) -> None:
         """counter-notice -> the decision it answered: the counter-notice lacks what the law requires."""
@@ -1049,7 +1051,9 @@ class Complaint(models.Model):
             locked = self._locked()
             notice = locked.counter_notices.select_related("affected_party").order_by("-created_at", "-pk").first()
             locked.restore_due_at = None
-            locked._apply(locked.state_from_items(), by=OFFICER, actor=actor, note=reasons, details={"public_note": ""})
+            locked.apply_move(
+                locked.state_from_items(), by=OFFICER, actor=actor, note=reasons, details={"public_note": ""}
+            )
             if notice is not None:
                 notice.valid = False
                 notice.save(update_fields=["valid"])
@@ -1060,7 +1064,7 @@ class Complaint(models.Model):
                     context={"complaint": locked, "notice": notice, "reasons": reasons},
                     related=locked,
                 )
-        self._reload_from(locked)
+        self.reload_from(locked)
 
     def state_from_items(self) -> str:
         """The decision state its items' outcomes add up to: all upheld, none, or some."""
@@ -1168,11 +1172,12 @@ class PrivateStorage(Storage):
     def save(self, name, content, max_length=None):
         return self._target().save(name, content, max_length=max_length)
 
+    # Storage.open() and save() call these; both are delegated above, so these only say the same.
     def _open(self, name, mode="rb"):
-        return self._target()._open(name, mode)
+        return self._target().open(name, mode)
 
     def _save(self, name, content):
-        return self._target()._save(name, content)
+        return self._target().save(name, content)
 
     def get_valid_name(self, name):
         return self._target().get_valid_name(name)
