@@ -19,7 +19,7 @@ def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_
     """Slugify `value`, adding -2, -3, ... until no other row of the model has it."""
     base = slugify(value, allow_unicode=False)[: max_length - 8] or "item"
     candidate, n = base, 2
-    manager = type(instance)._default_manager
+    manager = instance._meta.default_manager
     while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():
         candidate, n = f"{base}-{n}", n + 1
     return candidate
