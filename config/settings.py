@@ -304,14 +304,14 @@ IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 # Checks every decoded upload passes (articles.images.run_upload_checks); named here because `articles` never
 # imports `editorial`. The copyright desk refuses pictures it took down (issue 12, point 7).
-IMAGE_UPLOAD_CHECKS = ["editorial.takedowns.refuse_removed_picture"]
+IMAGE_UPLOAD_CHECKS = ["editorial.copyright.takedowns.refuse_removed_picture"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # First, the bound on the files of one public request (COMPLAINT_UPLOAD_MAX_REQUEST_BYTES), enforced while the
 # body is read: a middleware reads every form before views run (issue 12, point 3). Then Django's two.
 FILE_UPLOAD_HANDLERS = [
-    "editorial.uploads.RequestUploadLimit",
+    "editorial.copyright.evidence.RequestUploadLimit",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]

@@ -22,7 +22,8 @@ from taggit.models import Tag
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 
-from . import editing, preview, revisions, takedowns, workflow
+from . import editing, preview, revisions, workflow
+from .copyright import takedowns
 from .models import ArticleRevision, AuditEvent, Editor, OutboundMessage
 from .widgets import TagAutocompleteWidget
 
@@ -810,4 +811,4 @@ class OutboundMessageAdmin(admin.ModelAdmin):
 admin.site.site_header = "Masthead back office"
 admin.site.site_title = "Masthead"
 admin.site.index_title = "Newsroom"
-from . import complaints_admin  # noqa: E402, F401  (registers the complaint screens)
+from .copyright import admin as copyright_admin  # noqa: E402, F401  (registers the complaint screens)

@@ -38,22 +38,23 @@ def send_outbound_message(message_id: int) -> str:
 @task()
 def expire_unverified_complaints() -> int:
     """Mark unverified complaints past COMPLAINT_UNVERIFIED_EXPIRY_HOURS as expired. Returns how many."""
-    from .models import Complaint
+    from .copyright import moves
 
-    return Complaint.objects.expire_unverified()
+    return moves.complaints_expire_unverified()
 
 
 @task()
 def close_incomplete_complaint(complaint_id: int) -> bool:
     """At the reply deadline: close the complaint as incomplete if the notifier has still not answered."""
-    from .complaints import ComplaintStateError
+    from .copyright import moves
+    from .copyright.states import ComplaintStateError
     from .models import Complaint
 
     complaint = Complaint.objects.filter(pk=complaint_id).first()
     if complaint is None or not complaint.reply_overdue:
         return False
     try:
-        complaint.close_incomplete()
+        moves.complaint_close_incomplete(complaint=complaint)
     except ComplaintStateError:
         return False
     return True
@@ -62,7 +63,7 @@ def close_incomplete_complaint(complaint_id: int) -> bool:
 @task()
 def restore_complaint_content(complaint_id: int) -> bool:
     """At the restore date after a counter-notice: put the content back, unless a court action was reported."""
-    from .services import complaints_restore_due
+    from .copyright.moves import complaints_restore_due
 
     return complaints_restore_due(pk=complaint_id) > 0
 
@@ -70,6 +71,6 @@ def restore_complaint_content(complaint_id: int) -> bool:
 @task()
 def run_complaint_timers() -> dict[str, int]:
     """Every complaint deadline that has passed: expire, close as incomplete, restore, close when finished."""
-    from .services import complaint_timers_run
+    from .copyright.moves import complaint_timers_run
 
     return complaint_timers_run()

@@ -9,11 +9,11 @@ import time_machine
 from django.db import IntegrityError, transaction
 
 from articles.models import Article
-from editorial import services
-from editorial.complaints import ComplaintError, ComplaintPermissionError, ComplaintStateError
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.moves import ItemDecision
+from editorial.copyright.states import ComplaintError, ComplaintPermissionError, ComplaintStateError
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, AuditEvent, Measure
-from editorial.services import ItemDecision
 from tests.factories import ArticleFactory, EditorFactory
 from tests.test_complaint_models import parse
 from tests.test_counter_notice import EDITOR_EMAIL, answer_link
@@ -64,9 +64,11 @@ def test_the_notifier_appeals_a_rejection_and_another_officer_reverses_it_applyi
     assert messages_to(complaint.notifier_email, "complaint_appeal_lodged")
 
     with pytest.raises(ComplaintPermissionError, match="another officer must decide"):
-        services.appeal_decide(appeal=appeal, by=wang, outcome=Appeal.Outcome.CONFIRMED, reasons="I stand by it.")
+        moves.complaint_decide_appeal(
+            appeal=appeal, by=wang, outcome=Appeal.Outcome.CONFIRMED, reasons="I stand by it."
+        )
 
-    services.appeal_decide(
+    moves.complaint_decide_appeal(
         appeal=appeal,
         by=li,
         outcome=Appeal.Outcome.REVERSED,
@@ -100,7 +102,9 @@ def test_the_affected_party_appeals_and_a_reversal_restores_the_article_exactly(
     assert appeal.by == "affected_party" and appeal.affected_party.email == EDITOR_EMAIL
     assert "the decision was appealed" in messages_to(complaint.notifier_email, "complaint_appeal_lodged")[-1].subject
 
-    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="It is their own picture.")
+    moves.complaint_decide_appeal(
+        appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="It is their own picture."
+    )
 
     complaint.refresh_from_db()
     assert complaint.status == S.REJECTED
@@ -112,8 +116,10 @@ def test_the_affected_party_appeals_and_a_reversal_restores_the_article_exactly(
 def test_a_confirmed_appeal_leaves_the_decision_and_its_measure_as_they_were(article, wang, li):
     complaint, _ = received(article)
     uphold(complaint, wang)
-    appeal = complaint.lodge_appeal(by="notifier", reasons="Remove it from the archive too.")
-    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices.")
+    appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Remove it from the archive too.")
+    moves.complaint_decide_appeal(
+        appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices."
+    )
     complaint.refresh_from_db()
     assert complaint.status == S.UPHELD and Measure.objects.get().in_force
     article.refresh_from_db()
@@ -159,22 +165,24 @@ def test_the_timer_closes_a_decided_complaint_once_the_appeal_window_has_passed(
 def test_each_side_appeals_once(article, wang, li):
     complaint, _ = received(article)
     uphold(complaint, wang)
-    appeal = complaint.lodge_appeal(by="notifier", reasons="Remove it everywhere.")
-    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices.")
+    appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Remove it everywhere.")
+    moves.complaint_decide_appeal(
+        appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The measure suffices."
+    )
     with pytest.raises(ComplaintStateError, match="already appealed"):
-        complaint.lodge_appeal(by="notifier", reasons="Again.")
+        moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Again.")
 
 
 def test_an_appeal_cannot_be_lodged_before_a_decision(article):
     complaint, _ = received(article)
     with pytest.raises(ComplaintStateError):
-        complaint.lodge_appeal(by="notifier", reasons="Too early.")
+        moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Too early.")
 
 
 def test_the_database_refuses_an_appeal_decided_by_the_officer_who_made_the_decision(article, wang):
     complaint, _ = received(article)
     reject(complaint, wang)
-    appeal = complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Please look again.")
     with pytest.raises(IntegrityError), transaction.atomic():
         Appeal.objects.filter(pk=appeal.pk).update(decided_by=wang, outcome=Appeal.Outcome.CONFIRMED)
 
@@ -184,12 +192,18 @@ def test_reversing_a_rejection_needs_the_measures_and_a_second_decision_of_the_s
 ):
     complaint, _ = received(article)
     reject(complaint, wang)
-    appeal = complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Please look again.")
     with pytest.raises(ComplaintError, match="say which measure applies"):
-        services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="They are right.")
-    services.appeal_decide(appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The rejection stands.")
+        moves.complaint_decide_appeal(
+            appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="They are right."
+        )
+    moves.complaint_decide_appeal(
+        appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The rejection stands."
+    )
     with pytest.raises(ComplaintStateError, match="already decided by Li"):
-        services.appeal_decide(appeal=appeal, by=officer("zhao"), outcome=Appeal.Outcome.CONFIRMED, reasons="Same.")
+        moves.complaint_decide_appeal(
+            appeal=appeal, by=officer("zhao"), outcome=Appeal.Outcome.CONFIRMED, reasons="Same."
+        )
 
 
 def test_hostile_input_on_the_appeal_forms_gets_a_4xx_and_stores_nothing(client, article, wang):

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, Measure, OutboundMessage
 from editorial.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
 from tests.factories import ArticleFactory, EditorFactory, UserFactory

@@ -9,7 +9,7 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, NotifierSanction, OutboundMessage
 from editorial.tasks import expire_unverified_complaints
 from tests.factories import ArticleFactory

@@ -4,8 +4,9 @@ privately), the chief editor oversees it read-only, other roles see nothing, and
 import pytest
 from django.contrib.auth.models import Group
 
-from editorial.complaints import ComplaintStatus as S
-from editorial.forms import CheckedFile
+from editorial.copyright import moves
+from editorial.copyright.evidence import CheckedFile
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint
 from tests.factories import UserFactory
 from tests.test_complaint_models import received_complaint
@@ -18,7 +19,8 @@ EVIDENCE = b"%PDF-1.4\n% licence agreement, page 1\n%%EOF\n"
 @pytest.fixture
 def complaint():
     complaint, _ = received_complaint()
-    complaint.add_information(
+    moves.complaint_add_information(
+        complaint=complaint,
         text="Our licence terms are attached.",
         evidence=[CheckedFile(name="licence <terms>.pdf", content=EVIDENCE, content_type="application/pdf")],
     )

@@ -7,8 +7,9 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 
-from editorial.complaints import ComplaintError
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.states import ComplaintError
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintReferenceCounter
 from tests.conftest import requires_postgres
 from tests.factories import ArticleFactory
@@ -76,7 +77,7 @@ def test_complaints_confirmed_at_the_same_moment_get_consecutive_references():
 
 def test_withdrawing_twice_at_once_withdraws_once():
     complaint = file_complaint()
-    complaint.verify()
+    moves.complaint_verify(complaint=complaint)
     outcomes = at_once(
         lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),
         lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),

@@ -4,7 +4,9 @@ and pointed to it; nothing is duplicated, and the database refuses it too."""
 import pytest
 from django.db import IntegrityError
 
-from editorial.complaints import DuplicateComplaintError
+from editorial.copyright import moves
+from editorial.copyright.intake import complaint_file
+from editorial.copyright.states import DuplicateComplaintError
 from editorial.models import Complaint, ComplaintItem, OutboundMessage
 from tests.factories import ArticleFactory
 from tests.test_complaint_intake import FORM_URL, article_url, form_data
@@ -46,7 +48,7 @@ def test_another_notifier_may_complain_about_the_same_address(client):
 def test_once_the_first_complaint_is_withdrawn_the_notifier_may_file_again(client):
     article = ArticleFactory()
     complaint, _ = received_complaint(article)
-    complaint.withdraw()
+    moves.complaint_withdraw(complaint=complaint)
     response = client.post(FORM_URL, form_data(article_url(article)))
     assert response.status_code == 302
     assert Complaint.objects.count() == 2
@@ -73,7 +75,7 @@ def test_a_race_between_two_identical_filings_is_settled_by_the_database():
     article = ArticleFactory()
     file_complaint(article)
     with pytest.raises(DuplicateComplaintError):
-        Complaint.file(complaint=notice(), targets=[article_target(article)])
+        complaint_file(complaint=notice(), targets=[article_target(article)])
     assert Complaint.objects.count() == 1 and ComplaintItem.objects.count() == 1
 
 

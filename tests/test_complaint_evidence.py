@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image as PILImage
 
-from editorial.forms import sniff_evidence
+from editorial.copyright.evidence import sniff_evidence
 from editorial.models import Complaint, Evidence
 from tests.factories import ArticleFactory, image_bytes
 from tests.test_complaint_intake import FORM_URL, article_url, form_data

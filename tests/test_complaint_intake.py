@@ -3,7 +3,7 @@ stored unverified until the notifier opens the link we email them."""
 
 import pytest
 
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintItem, OutboundMessage
 from tests.factories import ArticleFactory
 from tests.test_complaint_models import link_from_outbox, parse, path_of

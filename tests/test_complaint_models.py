@@ -7,8 +7,11 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from articles.models import Article
-from editorial.complaints import TERMINAL_STATES, TRANSITIONS, ResolvedURL, hash_token
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.identity import hash_token
+from editorial.copyright.intake import ResolvedURL, complaint_file
+from editorial.copyright.states import TERMINAL_STATES, TRANSITIONS
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, ComplaintItem, OutboundMessage
 from tests.factories import ArticleFactory
 
@@ -55,7 +58,7 @@ def article_target(article: Article, line: int = 1) -> ResolvedURL:
 def file_complaint(*articles: Article, **overrides) -> Complaint:
     """A complaint filed through the real intake method (unverified), about the given articles."""
     articles = articles or (ArticleFactory(),)
-    return Complaint.file(
+    return complaint_file(
         complaint=notice(**overrides), targets=[article_target(a, n) for n, a in enumerate(articles, start=1)]
     )
 
@@ -77,7 +80,7 @@ def path_of(url: str) -> str:
 def received_complaint(*articles: Article, **overrides) -> tuple[Complaint, str]:
     """A filed and confirmed complaint and its tracking token."""
     complaint = file_complaint(*articles, **overrides)
-    return complaint, complaint.verify()
+    return complaint, moves.complaint_verify(complaint=complaint)
 
 
 # --- the state table ----------------------------------------------------------------------------------------
@@ -85,9 +88,9 @@ def received_complaint(*articles: Article, **overrides) -> tuple[Complaint, str]
 
 def test_the_state_table_lists_every_state_and_only_known_states():
     assert set(TRANSITIONS) == set(S.values)
-    for source, moves in TRANSITIONS.items():
-        assert set(moves) <= set(S.values), source
-        for target, move in moves.items():
+    for source, targets in TRANSITIONS.items():
+        assert set(targets) <= set(S.values), source
+        for target, move in targets.items():
             assert move.by, f"{source} -> {target} says nobody may make it"
 
 
@@ -137,7 +140,7 @@ def test_the_database_refuses_a_second_open_complaint_by_the_same_notifier_about
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
     # Once the first is no longer open, the same notifier may complain about it again.
-    first.expire()
+    moves.complaint_expire(complaint=first)
     duplicate.save()
     assert ComplaintItem.objects.filter(target_key=f"article:{article.pk}", is_open=True).count() == 1
 
@@ -147,7 +150,7 @@ def test_a_reference_exists_exactly_once_the_email_is_confirmed():
     assert complaint.reference is None
     with pytest.raises(IntegrityError), transaction.atomic():
         Complaint.objects.filter(pk=complaint.pk).update(reference="CN-2026-999999")
-    complaint.verify()
+    moves.complaint_verify(complaint=complaint)
     assert re.fullmatch(r"CN-\d{4}-\d{6}", complaint.reference)
 
 

@@ -13,9 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from editorial.complaints import ComplaintStateError, hash_token
-from editorial.complaints import ComplaintStatus as S
-from editorial.forms import CheckedFile
+from editorial.copyright import moves
+from editorial.copyright.evidence import CheckedFile
+from editorial.copyright.identity import hash_token
+from editorial.copyright.states import ComplaintStateError
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintReply, Evidence, OutboundMessage
 from tests.factories import ArticleFactory, UserFactory
 from tests.test_complaint_models import (
@@ -160,7 +162,9 @@ def test_the_notifier_adds_information_with_a_file(client, django_capture_on_com
 def test_answering_a_request_for_information_puts_the_complaint_back_in_the_queue(client):
     complaint, token = received_complaint()
     officer = UserFactory(roles=["Copyright officer"])
-    complaint.request_information(actor=officer, question="Which issue of your magazine printed the picture?")
+    moves.complaint_request_information(
+        complaint=complaint, actor=officer, question="Which issue of your magazine printed the picture?"
+    )
     html = client.get(tracking(complaint, token)).content.decode()
     assert "We need more information from you" in html
     assert "Your answer is due by" in html
@@ -212,7 +216,7 @@ def test_a_decided_complaint_can_no_longer_be_withdrawn():
     Complaint.objects.filter(pk=complaint.pk).update(status=S.UPHELD, decided_at=timezone.now())
     complaint.refresh_from_db()
     with pytest.raises(ComplaintStateError):
-        complaint.withdraw()
+        moves.complaint_withdraw(complaint=complaint)
 
 
 def test_the_appeal_is_shown_but_not_yet_possible(client):
@@ -244,7 +248,8 @@ def test_the_tracking_page_costs_the_same_queries_with_one_or_twenty_items(clien
     small, small_token = received_complaint()
     big, big_token = received_complaint(*[ArticleFactory() for _ in range(20)], notifier_email="big@lens.test")
     for complaint, n in [(small, 0), *[(big, n) for n in range(20)]]:
-        complaint.add_information(
+        moves.complaint_add_information(
+            complaint=complaint,
             text=f"Detail {n}",
             evidence=[CheckedFile(name=f"f{n}.txt", content=b"words", content_type="text/plain")],
         )

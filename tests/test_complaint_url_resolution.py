@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.complaints import resolve_urls
+from editorial.copyright.intake import resolve_urls
 from editorial.models import Complaint, ComplaintItem
 from tests.factories import ArticleFactory, EditorFactory, ImageFactory, SectionFactory, image_upload
 from tests.test_complaint_intake import FORM_URL, form_data

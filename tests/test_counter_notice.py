@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
 from tests.factories import ArticleFactory, EditorFactory
 from tests.test_complaint_intake import article_url, form_data
@@ -189,9 +190,9 @@ def test_a_reported_court_action_holds_the_content_past_the_restore_date(client)
         run_timers()
     assert Article.objects.get(pk=article.pk).status == Article.Status.WITHHELD
     # When the court action ends in the affected party's favour, an officer restores it.
-    from editorial import services
+    from editorial.copyright import moves
 
-    services.complaint_restore(complaint=complaint, by=officer("li"), note="The court dismissed the action.")
+    moves.complaint_restore(complaint=complaint, by=officer("li"), note="The court dismissed the action.")
     assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED
     assert Measure.objects.get().reversal_reason == Measure.Reversal.OFFICER
 
@@ -221,7 +222,9 @@ def test_an_officer_may_refuse_an_invalid_counter_notice_and_the_decision_stands
         complaint, _, article, _ = withheld_complaint("us")
         send_counter_notice(client, complaint, explanation="No.")
         complaint.refresh_from_db()
-        complaint.refuse_counter_notice(actor=officer("li"), reasons="It gives no reason at all.")
+        moves.complaint_refuse_counter_notice(
+            complaint=complaint, actor=officer("li"), reasons="It gives no reason at all."
+        )
     complaint.refresh_from_db()
     assert complaint.status == S.UPHELD and complaint.restore_due_at is None
     assert CounterNotice.objects.get().valid is False

@@ -12,7 +12,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from editorial.complaints import business_days_after, deadlines, due_label
+from editorial.copyright import moves
+from editorial.copyright.deadlines import business_days_after, deadlines, due_label
 from tests.factories import ArticleFactory
 from tests.test_moderation_decisions import officer, received, reject
 
@@ -93,10 +94,10 @@ def test_the_reply_window_and_the_appeal_decision_are_business_days(settings):
     settings.COMPLAINT_APPEAL_DECISION_BUSINESS_DAYS = 5
     with time_machine.travel(FRIDAY_EVENING, tick=False):
         asked, _ = received(ArticleFactory(), notifier_email="a@x.test")
-        asked.request_information(actor=officer(), question="Which issue?")
+        moves.complaint_request_information(complaint=asked, actor=officer(), question="Which issue?")
         appealed, _ = received(ArticleFactory(), notifier_email="b@x.test")
         reject(appealed, officer())
-        appealed.lodge_appeal(by="notifier", reasons="Please look again.")
+        moves.complaint_lodge_appeal(complaint=appealed, by="notifier", reasons="Please look again.")
     assert local(asked.reply_due_at).date() == dt.date(2026, 5, 15)
     assert local(appealed.decision_due_at).date() == dt.date(2026, 5, 15)
 

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, ComplaintItem, Measure
 from editorial.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR
 from tests.factories import ArticleFactory, ImageFactory, UserFactory

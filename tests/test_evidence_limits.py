@@ -14,8 +14,9 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 
-from editorial.complaints import ComplaintStatus as S
-from editorial.forms import EvidenceField
+from editorial.copyright import moves
+from editorial.copyright.evidence import EvidenceField
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, Evidence
 from editorial.tasks import expire_unverified_complaints
 from tests.factories import ArticleFactory
@@ -97,15 +98,17 @@ def test_files_left_behind_by_an_earlier_expiry_are_deleted_by_the_next_timer_ru
         complaint = file_complaint()
         Evidence.store(complaint=complaint, upload=_checked("note.txt", b"first published 2013"), added_by="notifier")
     with time_machine.travel(dt.datetime(2026, 3, 2, 11, 0, tzinfo=dt.UTC), tick=False):
-        complaint.expire()  # its purge runs after commit, which this test's transaction never reaches
+        moves.complaint_expire(
+            complaint=complaint
+        )  # its purge runs after commit, which this test's transaction never reaches
     assert bytes_on_disk(settings.PRIVATE_MEDIA_ROOT) > 0
-    Complaint.objects.expire_unverified()
+    moves.complaints_expire_unverified()
     assert bytes_on_disk(settings.PRIVATE_MEDIA_ROOT) == 0
     assert Evidence.objects.get().purged_at is not None
 
 
 def _checked(name: str, content: bytes):
-    from editorial.forms import CheckedFile
+    from editorial.copyright.evidence import CheckedFile
 
     return CheckedFile(name=name, content=content, content_type="text/plain")
 

@@ -26,7 +26,8 @@ from hypothesis import strategies as st
 
 from config.middleware import UnstorableCharactersMiddleware
 from editorial import revisions
-from editorial.forms import CheckedFile
+from editorial.copyright import moves
+from editorial.copyright.evidence import CheckedFile
 from editorial.models import ContactInquiry, NotifierSanction
 from tests.factories import (
     ArticleFactory,
@@ -271,7 +272,8 @@ def content(django_capture_on_commit_callbacks):
     CorrectionFactory(article=article)
     revisions.record(article, summary="Created")
     complaint, _token = received_complaint(article)
-    complaint.add_information(
+    moves.complaint_add_information(
+        complaint=complaint,
         text="Our licence.",
         evidence=[CheckedFile(name="licence.pdf", content=b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")],
     )

@@ -11,10 +11,10 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from articles.models import Article, Correction, Image, Rendition, private_storage
-from editorial import services
-from editorial.complaints import ComplaintError
+from editorial.copyright import measures, moves
+from editorial.copyright.moves import CorrectionSpec, ItemDecision
+from editorial.copyright.states import ComplaintError
 from editorial.models import ArticleRevision, AuditEvent, Measure
-from editorial.services import CorrectionSpec, ItemDecision
 from tests.factories import ArticleFactory, RenderedImageFactory, SectionFactory
 from tests.test_moderation_decisions import Kind, Outcome, officer, passage_target, received, uphold
 
@@ -82,7 +82,7 @@ def test_withholding_answers_451_with_the_placeholder_and_restoring_brings_back_
     assert "/copyright/#counter-notices" in html  # how to answer
     assert client.get(f"{article.get_absolute_url()}recommended/").status_code == 451
 
-    services.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
 
     assert article_fields(article) == before
     article.refresh_from_db()
@@ -140,9 +140,9 @@ def test_two_complaints_withholding_one_article_restore_it_only_when_both_measur
     second, _ = received(article, notifier_email="other@rights.test")
     uphold(first, officer())
     uphold(second, officer())
-    services.measure_reverse(measure=the_measure(first), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=the_measure(first), by=officer("li"), reason=REVERSED)
     assert client.get(article.get_absolute_url()).status_code == 451
-    services.measure_reverse(measure=the_measure(second), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=the_measure(second), by=officer("li"), reason=REVERSED)
     assert client.get(article.get_absolute_url()).status_code == 200
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED
@@ -181,7 +181,7 @@ def test_removing_an_image_moves_every_file_to_private_storage_and_restoring_bri
     assert article_fields(article) == text_before  # the article itself is untouched and online
 
     with django_capture_on_commit_callbacks(execute=True):
-        services.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
+        measures.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
 
     assert image_files(image) == files_before  # same names, same bytes
     image = Image.objects.get(pk=image.pk)
@@ -224,7 +224,7 @@ BODY = "<p>Our reporter was at the port.</p><p>The agency&#x27;s caption read: c
 def correct(article, spec: CorrectionSpec, passage: str = "cranes lifted the first containers"):
     complaint, _ = received(passage_target(article, passage))
     item = complaint.items.get()
-    services.complaint_decide(
+    moves.complaint_decide(
         complaint=complaint,
         by=officer(),
         decisions=[ItemDecision(item=item.pk, outcome=Outcome.UPHELD, measure=Kind.CORRECT, correction=spec)],
@@ -257,7 +257,7 @@ def test_a_correction_edits_the_article_through_its_history_with_a_public_correc
     html = client.get(article.get_absolute_url()).content.decode()
     assert "We removed a sentence quoted without credit" in html
 
-    services.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
 
     assert article_fields(article) == before  # byte for byte
     assert AuditEvent.objects.for_object(article).filter(action="article.copyright_correction_undone").exists()
@@ -272,7 +272,7 @@ def test_undoing_a_correction_keeps_the_newsrooms_later_edits():
     article.refresh_from_db()
     article.body = article.body + "<p>Update: the port opened a second berth.</p>"
     article.save()
-    services.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
     article.refresh_from_db()
     assert "cranes lifted the first containers" in article.body and "[quote removed]" not in article.body
     assert "second berth" in article.body
@@ -287,7 +287,7 @@ def test_a_correction_that_cannot_be_undone_on_its_own_is_refused_and_stays_in_f
     article.body = "<p>Rewritten from scratch.</p>"
     article.save()
     with pytest.raises(ComplaintError, match="Restore the text by hand from revision 1"):
-        services.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
+        measures.measure_reverse(measure=the_measure(complaint), by=officer("li"), reason=REVERSED)
     assert the_measure(complaint).in_force
 
 

@@ -8,11 +8,11 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from editorial import services
-from editorial.complaints import ComplaintError
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.moves import ItemDecision, complaint_decide_appeal
+from editorial.copyright.states import ComplaintError
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, Complaint, NotifierSanction
-from editorial.services import ItemDecision, appeal_decide
 from tests.factories import ArticleFactory
 from tests.test_complaint_intake import article_url, form_data
 from tests.test_moderation_decisions import Kind, Outcome, messages_to, officer, received, reject
@@ -112,7 +112,9 @@ def test_ordinary_rejections_do_not_count_and_a_suspension_always_follows_a_warn
 def test_closing_a_complaint_as_misuse_counts_and_tells_the_notifier_why():
     unfounded()
     complaint, token = received(ArticleFactory())
-    complaint.close_as_misuse(actor=officer(), reasons="The same picture, the fourth time, with a forged date.")
+    moves.complaint_close_as_misuse(
+        complaint=complaint, actor=officer(), reasons="The same picture, the fourth time, with a forged date."
+    )
     complaint.refresh_from_db()
     assert complaint.status == S.CLOSED_MISUSE and complaint.manifestly_unfounded
     assert complaint.items.get().outcome == Outcome.REJECTED
@@ -123,7 +125,7 @@ def test_closing_a_complaint_as_misuse_counts_and_tells_the_notifier_why():
 def test_only_an_all_rejected_decision_can_be_manifestly_unfounded():
     complaint, _ = received(ArticleFactory())
     with pytest.raises(ComplaintError, match="rejected on every item"):
-        services.complaint_decide(
+        moves.complaint_decide(
             complaint=complaint,
             by=officer(),
             decisions=[
@@ -136,8 +138,10 @@ def test_only_an_all_rejected_decision_can_be_manifestly_unfounded():
 
 def test_a_rejection_reversed_on_appeal_no_longer_counts():
     first = unfounded()
-    appeal = first.lodge_appeal(by="notifier", reasons="Our registration certificate is attached.")
-    appeal_decide(
+    appeal = moves.complaint_lodge_appeal(
+        complaint=first, by="notifier", reasons="Our registration certificate is attached."
+    )
+    complaint_decide_appeal(
         appeal=appeal,
         by=officer("li"),
         outcome=Appeal.Outcome.REVERSED,

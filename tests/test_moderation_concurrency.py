@@ -9,12 +9,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import services
-from editorial.complaints import AlreadyDecidedError
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.moves import ItemDecision
+from editorial.copyright.states import AlreadyDecidedError
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AffectedParty, Appeal, AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
 from editorial.roles import sync_roles
-from editorial.services import ItemDecision
 from tests.conftest import requires_postgres
 from tests.factories import ArticleFactory
 from tests.test_complaint_concurrency import at_once
@@ -40,7 +40,7 @@ def decide(complaint_pk: int, by, outcome: str):
         ItemDecision(item=item.pk, outcome=outcome, measure=Kind.WITHHOLD_ARTICLE if outcome == Outcome.UPHELD else "")
         for item in complaint.items.all()
     ]
-    return services.complaint_decide(complaint=complaint, by=by, decisions=decisions, reasons=f"{by.username} decides.")
+    return moves.complaint_decide(complaint=complaint, by=by, decisions=decisions, reasons=f"{by.username} decides.")
 
 
 def test_two_officers_deciding_at_once_make_exactly_one_decision():
@@ -72,14 +72,14 @@ def test_two_officers_deciding_at_once_make_exactly_one_decision():
 def test_two_officers_deciding_one_appeal_at_once_decide_it_once():
     complaint, _ = received(ArticleFactory())
     reject(complaint, officer("wang"))
-    appeal = complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Please look again.")
     li, zhao = officer("li"), officer("zhao")
 
     outcomes = at_once(
-        lambda: services.appeal_decide(
+        lambda: moves.complaint_decide_appeal(
             appeal=Appeal.objects.get(pk=appeal.pk), by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="Stands."
         ),
-        lambda: services.appeal_decide(
+        lambda: moves.complaint_decide_appeal(
             appeal=Appeal.objects.get(pk=appeal.pk), by=zhao, outcome=Appeal.Outcome.CONFIRMED, reasons="Stands."
         ),
     )
@@ -113,8 +113,8 @@ def test_the_timer_and_an_officer_restoring_at_once_restore_once():
     li = officer("li")
 
     outcomes = at_once(
-        lambda: services.complaints_restore_due(),
-        lambda: services.complaint_restore(complaint=Complaint.objects.get(pk=complaint.pk), by=li),
+        lambda: moves.complaints_restore_due(),
+        lambda: moves.complaint_restore(complaint=Complaint.objects.get(pk=complaint.pk), by=li),
     )
 
     complaint.refresh_from_db()

@@ -12,17 +12,17 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from articles.models import Article
-from editorial import services
-from editorial.complaints import (
+from editorial.copyright import moves
+from editorial.copyright.intake import ResolvedURL, complaint_file
+from editorial.copyright.moves import CorrectionSpec, ItemDecision
+from editorial.copyright.states import (
     AlreadyDecidedError,
     ComplaintError,
     ComplaintPermissionError,
     ComplaintStateError,
-    ResolvedURL,
 )
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AffectedParty, AuditEvent, Complaint, ComplaintItem, Measure, OutboundMessage
-from editorial.services import CorrectionSpec, ItemDecision
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.test_complaint_models import article_target, notice
 
@@ -66,8 +66,8 @@ def received(*targets, **overrides) -> tuple[Complaint, str]:
             resolved.append(target)
         else:
             resolved.append(image_target(target, line))
-    complaint = Complaint.file(complaint=notice(**overrides), targets=resolved)
-    token = complaint.verify()
+    complaint = complaint_file(complaint=notice(**overrides), targets=resolved)
+    token = moves.complaint_verify(complaint=complaint)
     return complaint, token
 
 
@@ -75,14 +75,14 @@ def uphold(complaint: Complaint, by, kind: str = Kind.WITHHOLD_ARTICLE, **extra)
     decisions = [
         ItemDecision(item=item.pk, outcome=Outcome.UPHELD, measure=kind, **extra) for item in complaint.items.all()
     ]
-    return services.complaint_decide(
+    return moves.complaint_decide(
         complaint=complaint, by=by, decisions=decisions, reasons="The photograph is theirs and was used unlicensed."
     )
 
 
 def reject(complaint: Complaint, by, *, manifestly_unfounded: bool = False) -> Complaint:
     decisions = [ItemDecision(item=item.pk, outcome=Outcome.REJECTED) for item in complaint.items.all()]
-    return services.complaint_decide(
+    return moves.complaint_decide(
         complaint=complaint,
         by=by,
         decisions=decisions,
@@ -119,7 +119,7 @@ def test_only_a_copyright_officer_may_decide_and_nothing_changes_when_refused():
 def test_each_move_is_audited_with_who_and_from_which_state_to_which():
     complaint, _ = received()
     wang = officer()
-    complaint.start_review(actor=wang)
+    moves.complaint_start_review(complaint=complaint, actor=wang)
     uphold(complaint, wang)
     events = list(
         AuditEvent.objects.for_object(complaint).order_by("pk").values_list("action", "from_state", "to_state")
@@ -135,11 +135,11 @@ def test_each_move_is_audited_with_who_and_from_which_state_to_which():
 def test_a_move_the_table_does_not_allow_is_refused_with_a_clear_message():
     complaint, _ = received()
     wang = officer()
-    complaint.request_information(actor=wang, question="Which issue printed it?")
+    moves.complaint_request_information(complaint=complaint, actor=wang, question="Which issue printed it?")
     with pytest.raises(ComplaintStateError, match="Needs information"):
         uphold(complaint, wang)
     with pytest.raises(ComplaintStateError):
-        complaint.accept_counter_notice(actor=wang)
+        moves.complaint_accept_counter_notice(complaint=complaint, actor=wang)
 
 
 def test_deciding_a_complaint_someone_already_decided_says_who_and_changes_nothing():
@@ -174,7 +174,7 @@ def test_each_item_gets_its_own_outcome_and_the_complaint_is_partly_upheld(edito
     kept_article = ArticleFactory()
     complaint, _ = received(upheld_article, kept_article)
     first, second = complaint.items.order_by("position")
-    services.complaint_decide(
+    moves.complaint_decide(
         complaint=complaint,
         by=officer(),
         decisions=[
@@ -200,7 +200,7 @@ def test_upholding_in_part_applies_a_lesser_measure_than_asked_for():
     article = ArticleFactory(body="<p>Intro.</p><p>A paragraph copied from the agency's wire story.</p>")
     complaint, _ = received(article, remedy=Complaint.Remedy.REMOVE)
     item = complaint.items.get()
-    services.complaint_decide(
+    moves.complaint_decide(
         complaint=complaint,
         by=officer(),
         decisions=[
@@ -233,7 +233,7 @@ def test_an_incomplete_or_mismatched_decision_is_refused_and_nothing_is_applied(
     complaint, _ = received()
     item = complaint.items.get()
     with pytest.raises(ComplaintError, match=message):
-        services.complaint_decide(
+        moves.complaint_decide(
             complaint=complaint, by=officer(), decisions=[ItemDecision(item=item.pk, **decision)], reasons="Because."
         )
     complaint.refresh_from_db()
@@ -244,14 +244,14 @@ def test_every_item_must_be_decided_and_reasons_written():
     complaint, _ = received(ArticleFactory(), ArticleFactory())
     first = complaint.items.order_by("position").first()
     with pytest.raises(ComplaintError, match="item 2 left"):
-        services.complaint_decide(
+        moves.complaint_decide(
             complaint=complaint,
             by=officer(),
             decisions=[ItemDecision(item=first.pk, outcome=Outcome.REJECTED)],
             reasons="Because.",
         )
     with pytest.raises(ComplaintError, match="Write the reasons"):
-        services.complaint_decide(complaint=complaint, by=officer(), decisions=[], reasons="   ")
+        moves.complaint_decide(complaint=complaint, by=officer(), decisions=[], reasons="   ")
 
 
 def test_the_notifier_gets_the_decision_with_reasons_and_how_to_appeal():
@@ -305,7 +305,9 @@ def test_no_reply_by_the_deadline_closes_the_complaint_as_incomplete_by_the_time
     settings.COMPLAINT_REPLY_WINDOW_BUSINESS_DAYS = 5
     with time_machine.travel(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False):  # Monday, 10:00 local
         complaint, _ = received()
-        complaint.request_information(actor=officer(), question="Send the camera's original file, please.")
+        moves.complaint_request_information(
+            complaint=complaint, actor=officer(), question="Send the camera's original file, please."
+        )
     complaint.refresh_from_db()
     assert timezone.localtime(complaint.reply_due_at).date() == dt.date(2026, 5, 11)
     with time_machine.travel(dt.datetime(2026, 5, 11, 1, 0, tzinfo=dt.UTC), tick=False):  # an hour early
@@ -323,7 +325,7 @@ def test_no_reply_by_the_deadline_closes_the_complaint_as_incomplete_by_the_time
 def test_a_late_answer_is_refused_and_closes_the_complaint_even_before_the_timer_runs(client):
     with time_machine.travel(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False):
         complaint, token = received()
-        complaint.request_information(actor=officer(), question="Which issue printed it?")
+        moves.complaint_request_information(complaint=complaint, actor=officer(), question="Which issue printed it?")
     with time_machine.travel(dt.datetime(2026, 6, 1, 2, 0, tzinfo=dt.UTC), tick=False):
         response = client.post(
             f"/copyright/notices/{complaint.reference}/information/", {"token": token, "text": "Issue 37."}
@@ -337,8 +339,8 @@ def test_a_late_answer_is_refused_and_closes_the_complaint_even_before_the_timer
 def test_an_answer_in_time_puts_the_complaint_back_in_the_queue_and_the_timer_leaves_it():
     with time_machine.travel(dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC), tick=False):
         complaint, _ = received()
-        complaint.request_information(actor=officer(), question="Which issue printed it?")
-        complaint.add_information(text="Issue 37, page 4.")
+        moves.complaint_request_information(complaint=complaint, actor=officer(), question="Which issue printed it?")
+        moves.complaint_add_information(complaint=complaint, text="Issue 37, page 4.")
     with time_machine.travel(dt.datetime(2026, 7, 1, 2, 0, tzinfo=dt.UTC), tick=False):
         call_command("complaint_timers", stdout=StringIO())
     complaint.refresh_from_db()
@@ -347,35 +349,37 @@ def test_an_answer_in_time_puts_the_complaint_back_in_the_queue_and_the_timer_le
 
 # --- one table, one named move each -------------------------------------------------------------------------
 
-# Every move of the table and the named method or service that makes it.
+# Every move of the table and the named function in editorial.copyright.moves that makes it.
 MOVE_MAKERS = {
-    "verify": Complaint.verify,
-    "expire": Complaint.expire,
-    "start_review": Complaint.start_review,
-    "return_to_queue": Complaint.return_to_queue,
-    "request_information": Complaint.request_information,
-    "reply": Complaint.add_information,
-    "close_incomplete": Complaint.close_incomplete,
-    "decide": services.complaint_decide,
-    "withdraw": Complaint.withdraw,
-    "close_as_misuse": Complaint.close_as_misuse,
-    "receive_counter_notice": services.counter_notice_file,
-    "accept_counter_notice": Complaint.accept_counter_notice,
-    "refuse_counter_notice": Complaint.refuse_counter_notice,
-    "restore": services.complaint_restore,
-    "report_court_action": Complaint.report_court_action,
-    "appeal": Complaint.lodge_appeal,
-    "decide_appeal": services.appeal_decide,
-    "close": Complaint.close,
+    "verify": moves.complaint_verify,
+    "expire": moves.complaint_expire,
+    "start_review": moves.complaint_start_review,
+    "return_to_queue": moves.complaint_return_to_queue,
+    "request_information": moves.complaint_request_information,
+    "reply": moves.complaint_add_information,
+    "close_incomplete": moves.complaint_close_incomplete,
+    "decide": moves.complaint_decide,
+    "withdraw": moves.complaint_withdraw,
+    "close_as_misuse": moves.complaint_close_as_misuse,
+    "receive_counter_notice": moves.complaint_receive_counter_notice,
+    "accept_counter_notice": moves.complaint_accept_counter_notice,
+    "refuse_counter_notice": moves.complaint_refuse_counter_notice,
+    "restore": moves.complaint_restore,
+    "report_court_action": moves.complaint_report_court_action,
+    "appeal": moves.complaint_lodge_appeal,
+    "decide_appeal": moves.complaint_decide_appeal,
+    "close": moves.complaint_close,
 }
 
 
-def test_every_move_in_the_table_is_made_by_one_named_method_or_service():
-    from editorial.complaints import TRANSITIONS
+def test_every_move_in_the_table_is_made_by_one_named_function_in_moves():
+    from editorial.copyright.states import TRANSITIONS
 
-    actions = {move.action for moves in TRANSITIONS.values() for move in moves.values()}
+    actions = {move.action for targets in TRANSITIONS.values() for move in targets.values()}
     assert actions == set(MOVE_MAKERS)
     for maker in MOVE_MAKERS.values():
+        assert maker.__module__.startswith("editorial.copyright.moves."), maker.__qualname__
+        assert maker.__name__.startswith("complaint_"), maker.__qualname__
         assert maker.__doc__, f"{maker.__qualname__} says what it does"
 
 

@@ -4,7 +4,7 @@ idempotent, and never mailed (their addresses are on domains reserved for exampl
 import pytest
 
 from articles.models import Article
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.demo import DemoReport
 from editorial.demo.complaints import COMPLAINTS, OFFICER_USERNAME, load_demo_complaints
 from editorial.models import Complaint, Measure, OutboundMessage

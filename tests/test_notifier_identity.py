@@ -13,8 +13,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from editorial.complaints import ComplaintStatus as S
-from editorial.identity import email_key, name_key, notifier_identity
+from editorial.copyright.identity import email_key, name_key, notifier_identity
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, NotifierSanction
 from tests.factories import ArticleFactory
 from tests.test_complaint_intake import FORM_URL, article_url, form_data

@@ -11,7 +11,8 @@ import time_machine
 from django.utils import timezone
 
 from articles.models import Article
-from editorial.complaints import ComplaintStatus as S
+from editorial.copyright import moves
+from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, Complaint
 from tests.factories import ArticleFactory, RenderedImageFactory, UserFactory
 from tests.test_moderation_decisions import officer, received, reject, uphold
@@ -70,7 +71,7 @@ def test_the_queue_lists_overdue_first_then_by_deadline_with_readable_labels(cli
 def test_the_queue_leaves_out_finished_and_unconfirmed_complaints_unless_asked(client, wang):
     open_one, _ = received(ArticleFactory(), notifier_email="a@x.test")
     withdrawn, _ = received(ArticleFactory(), notifier_email="b@x.test")
-    withdrawn.withdraw()
+    moves.complaint_withdraw(complaint=withdrawn)
     html = client.get(QUEUE).content.decode()
     assert open_one.reference in html and withdrawn.reference not in html
     assert withdrawn.reference in client.get(QUEUE, {"queue": "all"}).content.decode()
@@ -79,7 +80,7 @@ def test_the_queue_leaves_out_finished_and_unconfirmed_complaints_unless_asked(c
 def test_filters_by_state_regime_and_assignee(client, wang):
     us, _ = received(ArticleFactory(), notifier_email="a@x.test", regime="us")
     prc, _ = received(ArticleFactory(), notifier_email="b@x.test", regime="prc")
-    prc.start_review(actor=wang)
+    moves.complaint_start_review(complaint=prc, actor=wang)
     mine = client.get(QUEUE, {"assignee": "me"}).content.decode()
     assert prc.reference in mine and us.reference not in mine
     unassigned = client.get(QUEUE, {"assignee": "none"}).content.decode()
@@ -201,7 +202,7 @@ def test_requesting_information_from_the_page(client, wang):
 def test_the_officer_who_decided_cannot_decide_the_appeal_from_the_page(client, wang):
     complaint, _ = received(ArticleFactory())
     reject(complaint, wang)
-    complaint.lodge_appeal(by="notifier", reasons="Please look again.")
+    moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Please look again.")
     html = client.get(page_of(complaint)).content.decode()
     assert "another officer must decide it" in html and "Decide the appeal" not in html
     client.post(act(complaint, "decide_appeal"), {"outcome": "confirmed", "reasons": "Fine."})

@@ -12,11 +12,11 @@ from PIL import Image as PILImage
 
 from articles.forms import ImageForm
 from articles.models import Image
-from editorial import services, takedowns
-from editorial.complaints import ComplaintError, ComplaintPermissionError, ComplaintStateError
+from editorial.copyright import measures, moves, takedowns
+from editorial.copyright.moves import CorrectionSpec, ItemDecision
+from editorial.copyright.states import ComplaintError, ComplaintPermissionError, ComplaintStateError
+from editorial.copyright.takedowns import refused_passage, takedown_release
 from editorial.models import AuditEvent, Measure, TakedownFingerprint
-from editorial.services import CorrectionSpec, ItemDecision
-from editorial.takedowns import refused_passage, takedown_release
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -141,7 +141,7 @@ def test_a_different_picture_is_accepted(removed):
 def test_reversing_the_removal_lifts_the_block(removed):
     original, complaint = removed
     measure = Measure.objects.get(item__complaint=complaint)
-    services.measure_reverse(measure=measure, by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=measure, by=officer("li"), reason=REVERSED)
     fingerprint = TakedownFingerprint.objects.get(measure=measure)
     assert fingerprint.release_reason == TakedownFingerprint.Release.MEASURE_REVERSED
     form = form_for(reencoded(original, "JPEG", quality=40))
@@ -194,7 +194,7 @@ def test_a_picture_removed_on_two_complaints_stays_blocked_until_both_end(django
         uphold(first, officer(), Kind.REMOVE_IMAGE)
         uphold(second, officer(), Kind.REMOVE_IMAGE)
 
-    services.measure_reverse(measure=Measure.objects.get(item__complaint=first), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=Measure.objects.get(item__complaint=first), by=officer("li"), reason=REVERSED)
 
     form = form_for(reencoded(original, "JPEG", quality=45))
     assert not form.is_valid()
@@ -273,7 +273,7 @@ def correct(article, find: str, *, replace: str = "", **notifier) -> object:
     complaint, _ = received(passage_target(article, find), **notifier)
     item = complaint.items.get()
     spec = CorrectionSpec(find=find, replace=replace, public_text="We removed a passage quoted without credit.")
-    services.complaint_decide(
+    moves.complaint_decide(
         complaint=complaint,
         by=officer(),
         decisions=[ItemDecision(item=item.pk, outcome=Outcome.UPHELD, measure=Kind.CORRECT, correction=spec)],
@@ -356,7 +356,7 @@ def test_releasing_or_reversing_a_correction_lets_the_passage_be_used_again():
         ArticleFactory(body=f"<p>Quoted again: {PASSAGE}.</p>"), PASSAGE, notifier_email="second@agency.test"
     )
     assert other.reference in refused_passage(f"<p>{PASSAGE}</p>")
-    services.measure_reverse(measure=Measure.objects.get(item__complaint=other), by=officer("li"), reason=REVERSED)
+    measures.measure_reverse(measure=Measure.objects.get(item__complaint=other), by=officer("li"), reason=REVERSED)
     assert refused_passage(f"<p>{PASSAGE}</p>") is None
 
 
@@ -365,7 +365,7 @@ def test_a_correction_that_only_adds_a_credit_or_removes_a_few_words_blocks_noth
     complaint, _ = received(passage_target(article, PASSAGE))
     item = complaint.items.get()
     spec = CorrectionSpec(credit="Caption quoted from Lens Agency.", public_text="We credited Lens Agency.")
-    services.complaint_decide(
+    moves.complaint_decide(
         complaint=complaint,
         by=officer(),
         decisions=[ItemDecision(item=item.pk, outcome=Outcome.UPHELD, measure=Kind.CORRECT, correction=spec)],

@@ -18,8 +18,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from editorial.complaints import ComplaintStatus as S
-from editorial.complaints import hash_token
+from editorial.copyright import moves
+from editorial.copyright.identity import hash_token
+from editorial.copyright.states import ComplaintStatus as S
+from editorial.copyright.transparency import Period, PeriodError
 from editorial.models import (
     AffectedParty,
     Appeal,
@@ -30,7 +32,6 @@ from editorial.models import (
     Measure,
     NotifierSanction,
 )
-from editorial.transparency import Period, PeriodError
 from tests.factories import ArticleFactory
 from tests.test_complaint_models import parse
 
@@ -558,9 +559,9 @@ def test_the_report_costs_the_same_queries_with_one_or_twenty_complaints(client,
 def test_the_report_counts_what_the_moderation_moves_record(client):
     """Not hand-made rows: a decision, an appeal by the affected party and its reversal by another officer,
     made with the real moves, land in the report where the builders above assume."""
-    from editorial.complaints import AFFECTED_PARTY
+    from editorial.copyright.moves import ItemDecision, complaint_decide, complaint_decide_appeal
+    from editorial.copyright.states import AFFECTED_PARTY
     from editorial.roles import ROLE_COPYRIGHT_OFFICER
-    from editorial.services import ItemDecision, appeal_decide, complaint_decide
     from tests.factories import EditorFactory, UserFactory
     from tests.test_complaint_models import received_complaint
 
@@ -577,11 +578,16 @@ def test_the_report_counts_what_the_moderation_moves_record(client):
             reasons="The article copies the notifier's text in full.",
         )
     with time_machine.travel(local(2026, 4, 6, 9), tick=True):
-        lodged = filed.lodge_appeal(
-            by=AFFECTED_PARTY, reasons="We wrote this ourselves.", affected_party=filed.affected_parties.get()
+        lodged = moves.complaint_lodge_appeal(
+            complaint=filed,
+            by=AFFECTED_PARTY,
+            reasons="We wrote this ourselves.",
+            affected_party=filed.affected_parties.get(),
         )
     with time_machine.travel(local(2026, 4, 8, 9), tick=True):
-        appeal_decide(appeal=lodged, by=second_officer, outcome=Appeal.Outcome.REVERSED, reasons="Our own reporting.")
+        complaint_decide_appeal(
+            appeal=lodged, by=second_officer, outcome=Appeal.Outcome.REVERSED, reasons="Our own reporting."
+        )
         data = report_json(client, "2026-H1")
 
     total = data["total"]

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from articles.models import Article
-from editorial import services
-from editorial.complaints import ResolvedURL
+from editorial.copyright import moves
+from editorial.copyright.intake import ResolvedURL, complaint_file
 from editorial.models import Complaint
 
 OFFICER_USERNAME = "linxiaohe"
@@ -202,7 +202,7 @@ def _file(data: DemoComplaint, article: Article) -> Complaint:
         key=f"article:{article.pk}",
         article=article,
     )
-    return Complaint.file(complaint=complaint, targets=[target])
+    return complaint_file(complaint=complaint, targets=[target])
 
 
 def _site() -> str:
@@ -222,10 +222,10 @@ def _decide(
     manifestly_unfounded: bool = False,
 ):
     decisions = [
-        services.ItemDecision(item=item.pk, outcome=outcome, measure=measure, correction=correction)
+        moves.ItemDecision(item=item.pk, outcome=outcome, measure=measure, correction=correction)
         for item in complaint.items.all()
     ]
-    return services.complaint_decide(
+    return moves.complaint_decide(
         complaint=complaint,
         by=officer,
         decisions=decisions,
@@ -239,20 +239,26 @@ def _advance(complaint: Complaint, data: DemoComplaint, officer) -> None:
     state = data.state
     if state == "unverified":
         return
-    complaint.verify()
+    moves.complaint_verify(complaint=complaint)
     if state == "received":
         return
     if state == "needs_info":
-        complaint.request_information(
-            actor=officer, question="Where was your analysis first published? A link or an issue number, please."
+        moves.complaint_request_information(
+            complaint=complaint,
+            actor=officer,
+            question="Where was your analysis first published? A link or an issue number, please.",
         )
     elif state == "closed_incomplete":
-        complaint.request_information(actor=officer, question="Which of your photographs do you mean?")
-        complaint.close_incomplete(actor=officer)
+        moves.complaint_request_information(
+            complaint=complaint, actor=officer, question="Which of your photographs do you mean?"
+        )
+        moves.complaint_close_incomplete(complaint=complaint, actor=officer)
     elif state == "in_review":
-        complaint.start_review(actor=officer)
+        moves.complaint_start_review(complaint=complaint, actor=officer)
     elif state == "withdrawn":
-        complaint.withdraw(reason="On reflection the column and the article make different points.")
+        moves.complaint_withdraw(
+            complaint=complaint, reason="On reflection the column and the article make different points."
+        )
     elif state in ("upheld", "counter_notice", "restored"):
         _decide(
             complaint,
@@ -266,10 +272,10 @@ def _advance(complaint: Complaint, data: DemoComplaint, officer) -> None:
         party = complaint.affected_parties.order_by("-role").first()
         if party is None:
             return
-        services.counter_notice_file(
+        moves.complaint_receive_counter_notice(
             complaint=complaint,
             party=party,
-            answers=services.CounterNoticeAnswers(
+            answers=moves.CounterNoticeAnswers(
                 items=list(complaint.items.values_list("pk", flat=True)),
                 name=party.name,
                 email=party.email,
@@ -282,7 +288,7 @@ def _advance(complaint: Complaint, data: DemoComplaint, officer) -> None:
             ),
         )
         if state == "counter_notice" and complaint.status == "counter_notice":
-            complaint.accept_counter_notice(actor=officer)
+            moves.complaint_accept_counter_notice(complaint=complaint, actor=officer)
     elif state == "partly_upheld":
         _decide(
             complaint,
@@ -290,7 +296,7 @@ def _advance(complaint: Complaint, data: DemoComplaint, officer) -> None:
             "partly_upheld",
             "Two sentences come from the notifier's report; crediting it is enough, the article stays online.",
             measure="correct",
-            correction=services.CorrectionSpec(
+            correction=moves.CorrectionSpec(
                 credit="Two sentences in this article first appeared in a report by Lakeside Conference Reports.",
                 public_text="We added a credit to Lakeside Conference Reports for two sentences from its report.",
             ),
@@ -306,4 +312,6 @@ def _advance(complaint: Complaint, data: DemoComplaint, officer) -> None:
             manifestly_unfounded=state == "rejected_unfounded",
         )
         if state == "appealed":
-            complaint.lodge_appeal(by="notifier", reasons="Please look again: the order of the arguments is mine.")
+            moves.complaint_lodge_appeal(
+                complaint=complaint, by="notifier", reasons="Please look again: the order of the arguments is mine."
+            )

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import editorial.models.complaints
+import editorial.copyright.models.items
 from django.conf import settings
 from django.db import migrations, models
 
@@ -189,7 +189,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('added_by', models.CharField(choices=[('notifier', 'Notifier (the rights holder or their agent)'), ('affected_party', 'Affected party (the source or author of the content)'), ('officer', 'Copyright officer'), ('system', 'The system (a timer)')], default='notifier', max_length=20)),
-                ('file', models.FileField(max_length=255, storage=editorial.models.complaints.evidence_storage, upload_to=editorial.models.complaints.evidence_upload_to)),
+                ('file', models.FileField(max_length=255, storage=editorial.copyright.models.items.evidence_storage, upload_to=editorial.copyright.models.items.evidence_upload_to)),
                 ('original_name', models.CharField(help_text="The file's name on the sender's computer.", max_length=255)),
                 ('content_type', models.CharField(choices=[('application/pdf', 'PDF'), ('image/png', 'PNG image'), ('image/jpeg', 'JPEG image'), ('image/webp', 'WebP image'), ('text/plain', 'Plain text')], help_text='What the file is, read from its content (not its name).', max_length=40)),
                 ('size', models.PositiveIntegerField(help_text='In bytes.')),

@@ -3,7 +3,7 @@ complaints and sanctions already there), and the time an expired complaint's evi
 
 from django.db import migrations, models
 
-from editorial.identity import notifier_identity
+from editorial.copyright.identity import notifier_identity
 
 
 def fill_identity_keys(apps, schema_editor):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from editorial.services import complaint_timers_run
+from editorial.copyright.moves import complaint_timers_run
 
 
 class Command(BaseCommand):

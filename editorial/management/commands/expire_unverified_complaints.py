@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from editorial.models import Complaint
+from editorial.copyright import moves
 
 
 class Command(BaseCommand):
@@ -11,5 +11,5 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        expired = Complaint.objects.expire_unverified()
+        expired = moves.complaints_expire_unverified()
         self.stdout.write(f"{expired} unverified complaint{'s' if expired != 1 else ''} expired.")

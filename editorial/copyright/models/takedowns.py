@@ -1,7 +1,7 @@
 """What keeps a takedown down: a fingerprint of every picture removed and every passage taken out by a
 correction, so that the same content pasted or uploaded again is refused (issue 12, point 7).
 
-The rows are made and ended by `editorial.takedowns` only; see there for how pictures and passages are
+The rows are made and ended by `editorial.copyright.takedowns` only; see there for how pictures and passages are
 fingerprinted and matched.
 """
 

@@ -10,6 +10,8 @@ lookups. What was typed is kept as typed: officers and emails use it, never the 
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -101,3 +103,16 @@ def notifier_identity(*, email: str = "", organisation: str = "") -> NotifierIde
     return NotifierIdentity(
         email=email_key(email)[:254] if email.strip() else "", organisation=name_key(organisation)[:200]
     )
+
+
+# --- tokens -------------------------------------------------------------------------------------------------
+
+
+def hash_token(token: str) -> str:
+    """What we store instead of a token: its SHA-256. The token itself only ever travels in the email."""
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def new_token() -> str:
+    """An unguessable token for a private link (256 bits)."""
+    return secrets.token_urlsafe(32)

@@ -28,9 +28,9 @@ from PIL import ExifTags, ImageOps
 from PIL import Image as PILImage
 
 from articles.models import Article, private_storage
+from editorial.models import AuditEvent, Measure, TakedownFingerprint
 
-from .complaints import ComplaintError, ComplaintStateError, require_officer
-from .models import AuditEvent, Measure, TakedownFingerprint
+from .states import ComplaintError, ComplaintStateError, require_officer
 
 logger = logging.getLogger(__name__)
 

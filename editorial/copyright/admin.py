@@ -3,29 +3,31 @@
 The officers' queue (overdue first, then by deadline) and each complaint's file: its items with the content
 they name as it is now, our first-publication date beside the date the notifier claims, the notifier's
 earlier complaints, the audit trail, and a form for each move the state table allows now. Those forms post
-to `ComplaintAdmin.act`, which calls the named move (a `Complaint` method or an `editorial.services`
-function); nothing here sets a status. Nothing in a complaint's file can be deleted from the admin.
+to `ComplaintAdmin.act`, which calls the named move (a `complaint_<move>` function of
+`editorial.copyright.moves`); nothing here sets a status. Nothing in a complaint's file can be deleted from the admin.
 """
-
-from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import FileResponse, Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
-from articles.models import Article
+from editorial.models import (
+    Appeal,
+    AuditEvent,
+    Complaint,
+    Evidence,
+    Measure,
+    NotifierSanction,
+)
 
-from . import outbox, services
-from .admin import OutboundMessageAdmin
-from .complaints import OFFICER, RESTORING_STATES, TRANSITIONS, ComplaintError, due_label, is_officer
-from .complaints import ComplaintStatus as S
-from .forms import (
+from . import moves
+from .admin_forms import (
     AppealDecisionForm,
     CourtActionRecordForm,
     DecisionForm,
@@ -33,125 +35,22 @@ from .forms import (
     ReasonsForm,
     RequestInformationForm,
 )
-from .models import (
-    AffectedParty,
-    Appeal,
-    AuditEvent,
-    Complaint,
-    ComplaintItem,
-    ComplaintReply,
-    ContactInquiry,
-    CounterNotice,
-    Evidence,
-    Measure,
-    NotifierSanction,
-    OutboundMessage,
+from .admin_parts import (
+    AssigneeFilter,
+    ComplaintItemInline,
+    ComplaintReplyInline,
+    EvidenceInline,
+    InvalidForm,
+    QueueFilter,
+    item_preview,
+    officers_queryset,
+    possible_moves,
 )
-from .models.complaints import queue_ordering
+from .deadlines import due_label
+from .models.complaint import queue_ordering
+from .states import OFFICER, RESTORING_STATES, ComplaintError, is_officer
+from .states import ComplaintStatus as S
 
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ComplaintItemInline(ReadOnlyInline):
-    model = ComplaintItem
-    fields = ["position", "kind", "url", "article", "image", "passage", "outcome"]
-    readonly_fields = fields
-
-
-class EvidenceInline(ReadOnlyInline):
-    model = Evidence
-    fields = ["download", "content_type", "size", "added_by", "uploaded_at", "sha256"]
-    readonly_fields = fields
-
-    @admin.display(description="File")
-    def download(self, obj: Evidence):
-        url = reverse("admin:editorial_complaint_evidence", args=[obj.complaint_id, obj.pk])
-        return format_html('<a href="{}">{}</a>', url, obj.original_name)
-
-
-class ComplaintReplyInline(ReadOnlyInline):
-    model = ComplaintReply
-    fields = ["created_at", "author", "text"]
-    readonly_fields = fields
-
-
-def officers_queryset():
-    """Active staff who may work complaints (copyright officers, and superusers)."""
-    from django.contrib.auth import get_user_model
-
-    may_decide = Q(groups__permissions__codename="decide_complaint") | Q(user_permissions__codename="decide_complaint")
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, is_staff=True)
-        .filter(may_decide | Q(is_superuser=True))
-        .distinct()
-        .order_by("username")
-    )
-
-
-class AssigneeFilter(admin.SimpleListFilter):
-    title = "assignee"
-    parameter_name = "assignee"
-
-    def lookups(self, request, model_admin):
-        people = [(str(user.pk), user.get_full_name() or user.get_username()) for user in officers_queryset()]
-        return [("me", "Assigned to me"), ("none", "Unassigned"), *people]
-
-    def queryset(self, request, queryset):
-        match self.value():
-            case None:
-                return queryset
-            case "me":
-                return queryset.filter(assignee=request.user)
-            case "none":
-                return queryset.filter(assignee__isnull=True)
-            case value if value.isdigit():
-                return queryset.filter(assignee_id=int(value))
-        return queryset.none()
-
-
-class QueueFilter(admin.SimpleListFilter):
-    """By default the officers' queue: complaints someone still has to act on."""
-
-    title = "queue"
-    parameter_name = "queue"
-
-    def lookups(self, request, model_admin):
-        return [("overdue", "Overdue"), ("all", "Everything (closed and unconfirmed too)")]
-
-    def choices(self, changelist):
-        for lookup, title in [(None, "To work on"), *self.lookup_choices]:
-            yield {
-                "selected": self.value() == lookup,
-                "query_string": changelist.get_query_string(
-                    {self.parameter_name: lookup} if lookup else {}, [self.parameter_name]
-                ),
-                "display": title,
-            }
-
-    def queryset(self, request, queryset):
-        if self.value() == "all":
-            return queryset
-        queryset = queryset.in_queue()
-        if self.value() == "overdue":
-            return queryset.filter(overdue=True)
-        return queryset
-
-
-# The admin actions on one complaint: URL name -> (label, what it does). Each calls a named move.
 MODERATION_ACTIONS = (
     "assign",
     "start_review",
@@ -342,7 +241,7 @@ class ComplaintAdmin(admin.ModelAdmin):
         assigned, refused = 0, []
         for complaint in queryset:
             try:
-                complaint.assign(actor=request.user)
+                moves.complaint_assign(complaint=complaint, actor=request.user)
             except ComplaintError as error:
                 refused.append(f"{complaint}: {error}")
             else:
@@ -470,21 +369,26 @@ class ComplaintAdmin(admin.ModelAdmin):
         return form
 
     def _act_assign(self, request, complaint):
-        complaint.assign(actor=request.user)
+        moves.complaint_assign(complaint=complaint, actor=request.user)
         return f"{complaint} is assigned to you."
 
     def _act_start_review(self, request, complaint):
-        complaint.start_review(actor=request.user)
+        moves.complaint_start_review(complaint=complaint, actor=request.user)
         return f"You are reviewing {complaint}."
 
     def _act_return_to_queue(self, request, complaint):
-        complaint.return_to_queue(actor=request.user, note=self._form(NoteForm, request).cleaned_data["note"])
+        moves.complaint_return_to_queue(
+            complaint=complaint, actor=request.user, note=self._form(NoteForm, request).cleaned_data["note"]
+        )
         return f"{complaint} is back in the queue."
 
     def _act_request_information(self, request, complaint):
         form = self._form(RequestInformationForm, request)
-        complaint.request_information(
-            actor=request.user, question=form.cleaned_data["question"], reply_days=form.cleaned_data["reply_days"]
+        moves.complaint_request_information(
+            complaint=complaint,
+            actor=request.user,
+            question=form.cleaned_data["question"],
+            reply_days=form.cleaned_data["reply_days"],
         )
         due = timezone.localtime(complaint.reply_due_at)
         return f"The question is sent; the notifier has until {due:%d %B %Y, %H:%M}."
@@ -492,7 +396,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     def _act_decide(self, request, complaint):
         items = list(complaint.items.all())
         form = self._form(DecisionForm, request, items=items)
-        services.complaint_decide(
+        moves.complaint_decide(
             complaint=complaint,
             by=request.user,
             decisions=form.decisions() or [],
@@ -502,35 +406,39 @@ class ComplaintAdmin(admin.ModelAdmin):
         return f"{complaint} is decided: {complaint.get_status_display().lower()}. Both sides have been told."
 
     def _act_close_incomplete(self, request, complaint):
-        complaint.close_incomplete(actor=request.user)
+        moves.complaint_close_incomplete(complaint=complaint, actor=request.user)
         return f"{complaint} is closed as incomplete."
 
     def _act_close(self, request, complaint):
-        complaint.close(actor=request.user, note=self._form(NoteForm, request).cleaned_data["note"])
+        moves.complaint_close(
+            complaint=complaint, actor=request.user, note=self._form(NoteForm, request).cleaned_data["note"]
+        )
         return f"{complaint} is closed."
 
     def _act_close_as_misuse(self, request, complaint):
-        complaint.close_as_misuse(actor=request.user, reasons=self._form(ReasonsForm, request).cleaned_data["reasons"])
+        moves.complaint_close_as_misuse(
+            complaint=complaint, actor=request.user, reasons=self._form(ReasonsForm, request).cleaned_data["reasons"]
+        )
         return f"{complaint} is closed as a misuse of the procedure."
 
     def _act_accept_counter_notice(self, request, complaint):
-        complaint.accept_counter_notice(actor=request.user)
+        moves.complaint_accept_counter_notice(complaint=complaint, actor=request.user)
         due = timezone.localtime(complaint.restore_due_at)
         return f"The counter-notice is accepted; the content comes back on {due:%d %B %Y}."
 
     def _act_refuse_counter_notice(self, request, complaint):
-        complaint.refuse_counter_notice(
-            actor=request.user, reasons=self._form(ReasonsForm, request).cleaned_data["reasons"]
+        moves.complaint_refuse_counter_notice(
+            complaint=complaint, actor=request.user, reasons=self._form(ReasonsForm, request).cleaned_data["reasons"]
         )
         return "The counter-notice is refused; its sender has been told why."
 
     def _act_court_action(self, request, complaint):
         details = self._form(CourtActionRecordForm, request).cleaned_data["details"]
-        complaint.report_court_action(by=OFFICER, actor=request.user, details=details)
+        moves.complaint_report_court_action(complaint=complaint, by=OFFICER, actor=request.user, details=details)
         return f"{complaint} is on litigation hold."
 
     def _act_restore(self, request, complaint):
-        services.complaint_restore(
+        moves.complaint_restore(
             complaint=complaint, by=request.user, note=self._form(NoteForm, request).cleaned_data["note"]
         )
         return f"The content of {complaint} is restored."
@@ -541,7 +449,7 @@ class ComplaintAdmin(admin.ModelAdmin):
             raise ComplaintError("This complaint has no appeal waiting for a decision.")
         form = self._form(AppealDecisionForm, request, items=list(complaint.items.all()))
         outcome = form.cleaned_data["outcome"]
-        services.appeal_decide(
+        moves.complaint_decide_appeal(
             appeal=appeal,
             by=request.user,
             outcome=outcome,
@@ -569,181 +477,5 @@ class ComplaintAdmin(admin.ModelAdmin):
         return response
 
 
-class InvalidForm(Exception):
-    """A moderation form was filled in wrongly; the message says what to fix."""
-
-
-def possible_moves(complaint: Complaint) -> set[str]:
-    """The officers' moves the state table allows from the complaint's state now."""
-    return {move.action for move in TRANSITIONS.get(complaint.status, {}).values() if OFFICER in move.by}
-
-
-@dataclass
-class ItemPreview:
-    """What an officer sees of one item: the content as it is now, and the two dates to compare."""
-
-    item: ComplaintItem
-    measure: Measure | None
-    title: str
-    detail: str
-    link: str
-    thumbnail: str
-    ours: object
-    ours_label: str
-    claimed: object
-    ours_earlier: bool
-
-
-def item_preview(item: ComplaintItem, complaint: Complaint, measure: Measure | None) -> ItemPreview:
-    """The live content an item names, and our first publication beside the date the notifier claims.
-
-    A copy backdated to look older than our article is a known scam: when ours is the earlier one, say so.
-    """
-    claimed = complaint.original_published_on
-    if item.article is not None:
-        article = item.article
-        ours, ours_label = article.first_published_at, "First published here"
-        link = (
-            article.get_absolute_url()
-            if article.status in Article.LIVE_STATUSES or article.status == Article.Status.WITHHELD
-            else reverse("admin:articles_article_change", args=[article.pk])
-        )
-        title, detail, thumbnail = article.title, article.dek, ""
-    elif item.image is not None:
-        image = item.image
-        ours, ours_label = image.created_at, "Added to our library"
-        title, detail = str(image), image.credit
-        small = next((r for r in image.renditions.all() if r.format == "jpeg"), None)
-        thumbnail = "" if image.is_removed else (small.file.url if small else image.file.url)
-        link = reverse("admin:articles_image_change", args=[image.pk])
-    else:
-        return ItemPreview(item, measure, "The content no longer exists.", "", "", "", None, "", claimed, False)
-    ours_earlier = bool(ours and claimed and timezone.localtime(ours).date() < claimed)
-    return ItemPreview(item, measure, title, detail, link, thumbnail, ours, ours_label, claimed, ours_earlier)
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ComplaintItem)
-class ComplaintItemAdmin(_ReadOnlyAdmin):
-    list_display = ["complaint", "position", "kind", "url", "outcome", "is_open"]
-    list_filter = ["kind", "outcome", "is_open"]
-    search_fields = ["url", "complaint__reference", "notifier_email"]
-    list_select_related = ["complaint"]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(_ReadOnlyAdmin):
-    list_display = ["original_name", "complaint", "content_type", "size", "uploaded_at"]
-    list_filter = ["content_type"]
-    search_fields = ["original_name", "complaint__reference", "sha256"]
-    list_select_related = ["complaint"]
-    exclude = ["file"]  # downloaded through the complaint's page, never linked by storage URL
-
-
-@admin.register(Measure)
-class MeasureAdmin(_ReadOnlyAdmin):
-    list_display = ["item", "kind", "applied_at", "reversed_at"]
-    list_filter = ["kind"]
-    list_select_related = ["item"]
-
-
-@admin.register(AffectedParty)
-class AffectedPartyAdmin(_ReadOnlyAdmin):
-    list_display = ["name", "role", "complaint", "notified_at"]
-    search_fields = ["name", "email", "complaint__reference"]
-    list_select_related = ["complaint"]
-    exclude = ["token_hash"]
-
-
-@admin.register(CounterNotice)
-class CounterNoticeAdmin(_ReadOnlyAdmin):
-    list_display = ["complaint", "name", "created_at", "valid", "forwarded_at"]
-    search_fields = ["name", "email", "complaint__reference"]
-    list_select_related = ["complaint"]
-
-
-@admin.register(Appeal)
-class AppealAdmin(_ReadOnlyAdmin):
-    list_display = ["complaint", "by", "created_at", "outcome", "decided_by"]
-    list_filter = ["by", "outcome"]
-    list_select_related = ["complaint", "decided_by"]
-
-
-@admin.register(NotifierSanction)
-class NotifierSanctionAdmin(admin.ModelAdmin):
-    list_display = ["email", "organisation", "kind", "starts_at", "ends_at"]
-    list_filter = ["kind"]
-    search_fields = ["email", "organisation"]
-    readonly_fields = ["created_by"]
-
-    def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(ContactInquiry)
-class ContactInquiryAdmin(admin.ModelAdmin):
-    list_display = ["subject", "kind", "name", "email", "organisation", "created_at", "status"]
-    list_filter = ["kind", "status", "created_at"]
-    search_fields = ["subject", "name", "email", "organisation", "message"]
-    date_hierarchy = "created_at"
-    readonly_fields = ["kind", "name", "email", "organisation", "subject", "message", "created_at", "handled_by"]
-    fields = [*readonly_fields, "status", "internal_note"]
-    actions = ["mark_answered"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            obj.handled_by = request.user
-        super().save_model(request, obj, form, change)
-
-    @admin.action(description="Mark as answered", permissions=["change"])
-    def mark_answered(self, request, queryset):
-        count = queryset.exclude(status=ContactInquiry.Status.ANSWERED).update(
-            status=ContactInquiry.Status.ANSWERED, handled_by=request.user
-        )
-        self.message_user(request, f"{count} inquiries marked as answered.", messages.SUCCESS)
-
-
-class RetryableOutboundMessageAdmin(OutboundMessageAdmin):
-    """The outbox, with a "retry" action for messages that failed. The message itself is never edited."""
-
-    actions = ["retry_sending"]
-    list_display = [*OutboundMessageAdmin.list_display, "last_error_short"]
-
-    @admin.display(description="Last error")
-    def last_error_short(self, obj: OutboundMessage) -> str:
-        return obj.last_error[:120]
-
-    @admin.action(description="Send again now", permissions=["change"])
-    def retry_sending(self, request, queryset):
-        retried = sum(outbox.retry(message, actor=request.user) for message in queryset)
-        skipped = queryset.count() - retried
-        self.message_user(request, f"{retried} message(s) queued to be sent again.", messages.SUCCESS)
-        if skipped:
-            self.message_user(request, f"{skipped} message(s) were already sent and were left alone.", messages.INFO)
-
-
-admin.site.unregister(OutboundMessage)
-admin.site.register(OutboundMessage, RetryableOutboundMessageAdmin)
-
-from . import takedowns_admin  # noqa: E402, F401  (registers the block list of removed pictures and passages)
+# The record screens (registered on import).
+from . import admin_records  # noqa: E402, F401

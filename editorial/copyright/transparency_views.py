@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
+from editorial.models import Complaint
+
 from . import exports
-from .models import Complaint
 from .transparency import (
     APPEAL_LABELS,
     APPEAL_OUTCOMES,

@@ -2,168 +2,13 @@
 
 from __future__ import annotations
 
-import codecs
-import hashlib
-import io
-import warnings
-from dataclasses import dataclass
-from typing import IO
-
 from django import forms
-from django.core.files import File
 from django.utils import timezone
-from PIL import Image as PILImage
 
-from .complaints import max_urls, resolve_urls
-from .models import Complaint, ComplaintItem, ContactInquiry, NotifierSanction
-from .models.complaints import evidence_limits, megabytes
+from editorial.models import Complaint, ComplaintItem, ContactInquiry, NotifierSanction
 
-# --- evidence files -----------------------------------------------------------------------------------------
-
-_IMAGE_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
-ACCEPTED_EVIDENCE = "PDF, PNG, JPEG, WebP or plain text"
-_CHUNK = 64 * 1024
-
-
-@dataclass(frozen=True)
-class CheckedFile:
-    """An uploaded evidence file that passed the checks: the file (the upload itself, never read whole; or
-    bytes), the type read from its content, its size and SHA-256 (worked out here for bytes)."""
-
-    name: str
-    content: File | bytes
-    content_type: str
-    size: int = 0
-    sha256: str = ""
-
-    def __post_init__(self):
-        if isinstance(self.content, bytes):
-            object.__setattr__(self, "size", len(self.content))
-            object.__setattr__(self, "sha256", hashlib.sha256(self.content).hexdigest())
-
-
-def evidence_max_files() -> int:
-    return evidence_limits().files
-
-
-def evidence_max_bytes() -> int:
-    return evidence_limits().file_bytes
-
-
-def _chunks(stream: IO[bytes]):
-    stream.seek(0)
-    while chunk := stream.read(_CHUNK):
-        yield chunk
-
-
-def sniff_evidence(content: bytes | IO[bytes]) -> str | None:
-    """The type of a file read from its content: a PDF, an image Pillow recognises, or UTF-8 text without NULs.
-    None for anything else, whatever the file's name says. Reads a file in chunks, never whole."""
-    stream = io.BytesIO(content) if isinstance(content, bytes) else content
-    stream.seek(0)
-    head = stream.read(16)
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith((b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        stream.seek(0)
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("error", PILImage.DecompressionBombWarning)
-                with PILImage.open(stream) as img:
-                    fmt = img.format
-                    img.verify()
-        except Exception:  # Pillow raises many kinds for a damaged or hostile file
-            return None
-        return _IMAGE_TYPES.get(fmt)
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        for chunk in _chunks(stream):
-            if b"\x00" in chunk:
-                return None
-            decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return None
-    return "text/plain"
-
-
-def _sha256(upload: File) -> str:
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    return digest.hexdigest()
-
-
-def evidence_help(*, public: bool) -> str:
-    """The limits in words, from the settings that enforce them."""
-    limits = evidence_limits()
-    each = f"up to {limits.files} files of {megabytes(limits.file_bytes)} each"
-    if public:
-        return (
-            f"{ACCEPTED_EVIDENCE}; {each}, {megabytes(min(limits.unconfirmed_bytes, limits.request_bytes))} in "
-            "all until you confirm your email. Afterwards you can add more on your complaint's page, up to "
-            f"{megabytes(limits.complaint_bytes)} in all. Kept privately for our officers; never published."
-        )
-    return (
-        f"{ACCEPTED_EVIDENCE}; {each}, {megabytes(limits.request_bytes)} at a time and "
-        f"{megabytes(limits.complaint_bytes)} in all for the complaint."
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class EvidenceField(forms.FileField):
-    """Several files at once, each checked by content and size; the count is limited too.
-
-    Files are read in chunks to check and hash them, and stored by the storage from the upload itself, so a
-    worker never holds a whole file in memory (issue 12, point 3).
-    """
-
-    widget = MultipleFileInput
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.widget.attrs.setdefault(
-            "accept", ".pdf,.png,.jpg,.jpeg,.webp,.txt,application/pdf,image/png,image/jpeg,image/webp,text/plain"
-        )
-
-    def clean(self, data, initial=None):
-        uploads = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
-        if not uploads:
-            return []
-        if len(uploads) > evidence_max_files():
-            raise forms.ValidationError(
-                f"You can attach at most {evidence_max_files()} files; you chose {len(uploads)}.", code="too_many"
-            )
-        checked, problems = [], []
-        limit = evidence_max_bytes()
-        for upload in uploads:
-            name = str(getattr(upload, "name", "") or "file")[:200]
-            size = getattr(upload, "size", None)
-            if size is None or not hasattr(upload, "chunks"):
-                problems.append(f"“{name}” could not be read; please choose it again.")
-                continue
-            if size == 0:
-                problems.append(f"“{name}” is empty.")
-                continue
-            if size > limit:
-                problems.append(f"“{name}” is {size / 1_048_576:.1f} MB; each file may be at most {megabytes(limit)}.")
-                continue
-            content_type = sniff_evidence(upload)
-            if content_type is None:
-                problems.append(
-                    f"“{name}” is not a {ACCEPTED_EVIDENCE} file. We check what the file contains, not its name."
-                )
-                continue
-            checked.append(
-                CheckedFile(name=name, content=upload, content_type=content_type, size=size, sha256=_sha256(upload))
-            )
-        if problems:
-            raise forms.ValidationError(problems)
-        return checked
+from .evidence import EvidenceField, evidence_help, evidence_refusal
+from .intake import max_urls, resolve_urls
 
 
 class PublicForm(forms.Form):
@@ -357,8 +202,8 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
 
     def clean_evidence(self):
         evidence = self.cleaned_data["evidence"]
-        # The same rule Complaint.file applies again: a new complaint is unconfirmed.
-        refusal = self.instance.evidence_refusal([upload.size for upload in evidence])
+        # The same rule complaint_file applies again: a new complaint is unconfirmed.
+        refusal = evidence_refusal(self.instance, [upload.size for upload in evidence])
         if refusal:
             raise forms.ValidationError(refusal, code="too_much")
         return evidence
@@ -518,7 +363,7 @@ class CourtActionForm(PublicForm):
 
 
 class CounterNoticeForm(PublicForm):
-    """The elements a counter-notice must have under the complaint's regime (`services.counter_notice_requirements`)."""
+    """The elements a counter-notice must have under the complaint's regime (`moves.counter_notice_requirements`)."""
 
     items = forms.TypedMultipleChoiceField(
         label="Which content should come back?",
@@ -573,152 +418,3 @@ class CounterNoticeForm(PublicForm):
             field = self.fields[name]
             field.required = True
             field.error_messages["required"] = message
-
-
-# --- the officers' panel in the admin (editorial/complaints_admin.py) ---------------------------------------
-
-
-def _reasons_field(label: str, *, required: bool = True, rows: int = 4) -> forms.CharField:
-    return forms.CharField(
-        label=label, required=required, max_length=20000, widget=forms.Textarea(attrs={"rows": rows, "cols": 80})
-    )
-
-
-class DecisionForm(forms.Form):
-    """A decision on every item of a complaint: the officer's first decision, or the items an appeal changes.
-
-    Fields are named `item-<id>-<field>`; `decisions()` turns them into `services.ItemDecision`s.
-    """
-
-    reasons = _reasons_field("Reasons for the decision (the notifier and the affected parties read them)")
-    manifestly_unfounded = forms.BooleanField(
-        required=False,
-        label="Reject as manifestly unfounded (counts towards warning, then suspending, the notifier)",
-    )
-
-    def __init__(self, *args, items, live_measures: dict | None = None, require_items: bool = True, **kwargs):
-        from .models import ComplaintItem, Measure
-
-        super().__init__(*args, **kwargs)
-        self.items = list(items)
-        self.require_items = require_items
-        live_measures = live_measures or {}
-        outcomes = [("", "— choose —")] + [
-            (value, label) for value, label in ComplaintItem.Outcome.choices if value != ComplaintItem.Outcome.PENDING
-        ]
-        for item in self.items:
-            prefix = f"item-{item.pk}-"
-            kinds = [("", "No measure")]
-            if item.article_id:
-                kinds += [(Measure.Kind.WITHHOLD_ARTICLE, Measure.Kind.WITHHOLD_ARTICLE.label)]
-                kinds += [(Measure.Kind.CORRECT, Measure.Kind.CORRECT.label)]
-            if item.image_id:
-                kinds += [(Measure.Kind.REMOVE_IMAGE, Measure.Kind.REMOVE_IMAGE.label)]
-            live = live_measures.get(item.pk)
-            current = item.outcome if item.outcome != ComplaintItem.Outcome.PENDING else ""
-            self.fields[prefix + "outcome"] = forms.ChoiceField(
-                label="Outcome", choices=outcomes, required=require_items, initial=current
-            )
-            self.fields[prefix + "measure"] = forms.ChoiceField(
-                label="Measure", choices=kinds, required=False, initial=live.kind if live else ""
-            )
-            self.fields[prefix + "reasons"] = _reasons_field(
-                "Reasons for this item (optional: the decision's reasons apply)", required=False, rows=2
-            )
-            if item.article_id:
-                self.fields[prefix + "find"] = forms.CharField(
-                    label="Correction: passage to replace or redact",
-                    required=False,
-                    max_length=5000,
-                    initial=item.passage,
-                    widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-                )
-                self.fields[prefix + "replace"] = forms.CharField(
-                    label="Correction: replace it with (empty: a note that it was removed)",
-                    required=False,
-                    max_length=5000,
-                )
-                self.fields[prefix + "credit"] = forms.CharField(
-                    label="Correction: credit line to add", required=False, max_length=5000
-                )
-                self.fields[prefix + "public_text"] = forms.CharField(
-                    label="Correction: public note shown on the article", required=False, max_length=5000
-                )
-
-    def item_rows(self) -> list[tuple]:
-        """(item, its bound fields) for the template, in the complaint's order."""
-        return [
-            (item, [self[name] for name in self.fields if name.startswith(f"item-{item.pk}-")]) for item in self.items
-        ]
-
-    def decisions(self) -> list | None:
-        """The item decisions, or None when no item was given an outcome (allowed only for appeals)."""
-        from .services import CorrectionSpec, ItemDecision
-
-        data = self.cleaned_data
-        decisions = []
-        for item in self.items:
-            prefix = f"item-{item.pk}-"
-            outcome = data.get(prefix + "outcome") or ""
-            if not outcome:
-                continue
-            measure = data.get(prefix + "measure") or ""
-            correction = None
-            if measure == "correct":
-                correction = CorrectionSpec(
-                    public_text=data.get(prefix + "public_text", ""),
-                    find=data.get(prefix + "find", ""),
-                    replace=data.get(prefix + "replace", ""),
-                    credit=data.get(prefix + "credit", ""),
-                )
-            decisions.append(
-                ItemDecision(
-                    item=item.pk,
-                    outcome=outcome,
-                    measure=measure if outcome != "rejected" else "",
-                    reasons=data.get(prefix + "reasons", ""),
-                    correction=correction,
-                )
-            )
-        return decisions or None
-
-
-class AppealDecisionForm(DecisionForm):
-    outcome = forms.ChoiceField(
-        label="The appeal's outcome",
-        choices=[
-            ("confirmed", "Confirm the decision (change nothing)"),
-            ("reversed", "Reverse the decision"),
-            ("varied", "Vary the decision item by item"),
-        ],
-    )
-
-    def __init__(self, *args, **kwargs):
-        kwargs["require_items"] = False
-        super().__init__(*args, **kwargs)
-        del self.fields["manifestly_unfounded"]
-        self.fields["reasons"].label = "Reasons for the appeal's decision (both sides read them)"
-        self.order_fields(["outcome", "reasons"])
-
-
-class RequestInformationForm(forms.Form):
-    question = _reasons_field("Question for the notifier (emailed to them and shown on their tracking page)")
-    reply_days = forms.IntegerField(
-        label="Business days to answer", min_value=1, max_value=60, required=False, help_text="Empty: the regime's."
-    )
-
-
-class ReasonsForm(forms.Form):
-    reasons = _reasons_field("Reasons")
-
-
-class CourtActionRecordForm(forms.Form):
-    details = forms.CharField(
-        label="The court action (court, case number, date filed)",
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
-    )
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label="Note (optional)", required=False, max_length=5000)

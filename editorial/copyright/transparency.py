@@ -32,8 +32,9 @@ from django.db.models import Case, CharField, Count, Exists, Min, OuterRef, Quer
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from .complaints import ComplaintStatus as S
-from .models import Appeal, AuditEvent, Complaint, ComplaintItem, CounterNotice, Measure, NotifierSanction
+from editorial.models import Appeal, AuditEvent, Complaint, ComplaintItem, CounterNotice, Measure, NotifierSanction
+
+from .states import ComplaintStatus as S
 
 # The first year a report may cover; earlier periods are refused as malformed.
 FIRST_YEAR = 2000

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Complaint, ComplaintItem, Measure
+from editorial.models import Complaint, ComplaintItem, Measure
 
 
 class NotExportable(Exception):
