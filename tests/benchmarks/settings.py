@@ -8,9 +8,12 @@ with and without the fallback page cache.
 """
 
 from config.settings import *  # noqa: F403
-from config.settings import env_int
+from config.settings import env, env_int
 
 ROOT_URLCONF = "tests.benchmarks.urls"
 PAGE_CACHE_SECONDS = env_int("BENCH_PAGE_CACHE_SECONDS", 300)
 # Plain HTTP on loopback: no proxy in front to terminate TLS.
 SECURE_SSL_REDIRECT = False
+if env("BENCH_CACHE") == "none":
+    # The "nothing cached" tier: a cache that keeps nothing, so every request does all of its work.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -288,9 +288,11 @@ class Http:
             connection.close()
 
 
-def serve_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen:
-    """The site under gunicorn (sync workers) on loopback, once /healthz answers; RuntimeError if it never does
-    within a minute. Used by the benchmark and by tests that need real worker processes."""
+def serve_gunicorn(
+    env: dict[str, str], port: int, workers: int, log: Path, *, ready_path: str = "/healthz"
+) -> subprocess.Popen:
+    """The site under gunicorn (sync workers) on loopback, once `ready_path` answers 200; RuntimeError if it
+    never does within a minute. Used by the benchmark and by tests that need real worker processes."""
     server = subprocess.Popen(
         [
             PYTHON,
@@ -313,7 +315,7 @@ def serve_gunicorn(env: dict[str, str], port: int, workers: int, log: Path) -> s
     )
     client = Http(port)
     deadline = time.monotonic() + 60
-    while client.request("GET", "/healthz")[0] != 200:
+    while client.request("GET", ready_path)[0] != 200:
         if time.monotonic() > deadline or server.poll() is not None:
             stop(server)
             raise RuntimeError(f"the server did not become ready; see {log}")
