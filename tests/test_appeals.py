@@ -14,11 +14,20 @@ from editorial.copyright.moves import ItemDecision
 from editorial.copyright.states import ComplaintError, ComplaintPermissionError, ComplaintStateError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, AuditEvent, Measure
+from tests.copyright_helpers import (
+    EDITOR_EMAIL,
+    Kind,
+    Outcome,
+    answer_link,
+    article_fields,
+    messages_to,
+    officer,
+    parse,
+    received,
+    reject,
+    uphold,
+)
 from tests.factories import ArticleFactory, EditorFactory
-from tests.test_complaint_models import parse
-from tests.test_counter_notice import EDITOR_EMAIL, answer_link
-from tests.test_measures import article_fields
-from tests.test_moderation_decisions import Kind, Outcome, messages_to, officer, received, reject, uphold
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from django.utils import timezone
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, NotifierSanction, OutboundMessage
 from editorial.tasks import expire_unverified_complaints
+from tests.copyright_helpers import FORM_URL, article_url, file_complaint, form_data, link_from_outbox, path_of
 from tests.factories import ArticleFactory
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import file_complaint, link_from_outbox, path_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +26,7 @@ def test_a_filled_honeypot_looks_like_success_and_stores_nothing(client):
 
 
 def test_the_honeypot_is_hidden_from_people_and_out_of_the_tab_order(client):
-    from tests.test_complaint_models import parse
+    from tests.copyright_helpers import parse
 
     soup = parse(client.get(FORM_URL).content)
     field = soup.find("input", name="website")

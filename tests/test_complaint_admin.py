@@ -8,8 +8,8 @@ from editorial.copyright import moves
 from editorial.copyright.evidence import CheckedFile
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint
+from tests.copyright_helpers import received_complaint
 from tests.factories import UserFactory
-from tests.test_complaint_models import received_complaint
 
 pytestmark = pytest.mark.django_db
 

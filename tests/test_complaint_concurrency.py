@@ -1,19 +1,17 @@
 """Two people acting on complaints at the same moment: the row locks of the transitions keep the record
 right. PostgreSQL only (SQLite serialises writers anyway)."""
 
-import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 
 from editorial.copyright import moves
 from editorial.copyright.states import ComplaintError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintReferenceCounter
 from tests.conftest import requires_postgres
+from tests.copyright_helpers import at_once, file_complaint
 from tests.factories import ArticleFactory
-from tests.test_complaint_models import file_complaint
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -26,28 +24,6 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
-
-
-def at_once(*actions):
-    """Run each action in its own thread and database connection, all starting together."""
-    barrier = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            barrier.wait()
-            outcomes[index] = action()
-        except Exception as error:  # collected, asserted by the test
-            outcomes[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, a)) for i, a in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return outcomes
 
 
 def test_two_clicks_on_the_confirmation_link_confirm_once():

@@ -8,9 +8,16 @@ from editorial.copyright import moves
 from editorial.copyright.intake import complaint_file
 from editorial.copyright.states import DuplicateComplaintError
 from editorial.models import Complaint, ComplaintItem, OutboundMessage
+from tests.copyright_helpers import (
+    FORM_URL,
+    article_target,
+    article_url,
+    file_complaint,
+    form_data,
+    notice,
+    received_complaint,
+)
 from tests.factories import ArticleFactory
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import article_target, file_complaint, notice, received_complaint
 
 pytestmark = pytest.mark.django_db
 

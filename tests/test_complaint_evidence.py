@@ -10,9 +10,8 @@ from PIL import Image as PILImage
 
 from editorial.copyright.evidence import sniff_evidence
 from editorial.models import Complaint, Evidence
+from tests.copyright_helpers import FORM_URL, article_url, form_data, parse
 from tests.factories import ArticleFactory, image_bytes
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -12,9 +12,8 @@ from hypothesis import strategies as st
 
 from editorial.copyright import moves
 from editorial.models import AuditEvent, Complaint, ComplaintItem, ComplaintReply, Evidence, OutboundMessage
+from tests.copyright_helpers import FORM_URL, INTAKE_FIELDS, article_url, form_data, received_complaint
 from tests.factories import ArticleFactory, UserFactory
-from tests.test_complaint_intake import FORM_URL, INTAKE_FIELDS, article_url, form_data
-from tests.test_complaint_models import received_complaint
 
 pytestmark = pytest.mark.django_db
 

@@ -5,68 +5,10 @@ import pytest
 
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintItem, OutboundMessage
+from tests.copyright_helpers import FORM_URL, INTAKE_FIELDS, article_url, form_data, link_from_outbox, parse, path_of
 from tests.factories import ArticleFactory
-from tests.test_complaint_models import link_from_outbox, parse, path_of
 
 pytestmark = pytest.mark.django_db
-
-FORM_URL = "/copyright/notices/new/"
-
-INTAKE_FIELDS = [
-    # DESIGN.md section 5, "Intake"
-    "notifier_name",
-    "notifier_organisation",
-    "notifier_email",
-    "notifier_phone",
-    "notifier_address",
-    "notifier_country",
-    "capacity",
-    "on_behalf_of",
-    "work_description",
-    "original_location",
-    "original_published_on",
-    "first_publication_proof",
-    "urls",
-    "explanation",
-    "evidence",
-    "remedy",
-    "statement_good_faith",
-    "statement_accuracy",
-    "statement_fair_use",
-    "signature",
-]
-
-
-def form_data(urls: str, **overrides) -> dict:
-    data = {
-        "notifier_name": "Wang Fang",
-        "notifier_organisation": "Lens Agency",
-        "notifier_email": "rights@lens-agency.test",
-        "notifier_phone": "+86 10 5555 0100",
-        "notifier_address": "12 Harbour Road, Tianjin",
-        "notifier_country": "China",
-        "capacity": "rights_holder",
-        "on_behalf_of": "",
-        "regime": "prc",
-        "work_description": "My photograph of the conference hall in Astana.",
-        "original_location": "https://lens-agency.test/photos/astana-hall",
-        "original_published_on": "2013-09-08",
-        "first_publication_proof": "Our archive page carries the upload date.",
-        "urls": urls,
-        "explanation": "The picture was copied without permission.",
-        "remedy": "remove",
-        "statement_good_faith": "on",
-        "statement_accuracy": "on",
-        "statement_fair_use": "on",
-        "signature": "Wang Fang",
-        "website": "",
-    }
-    data.update(overrides)
-    return {k: v for k, v in data.items() if v is not None}
-
-
-def article_url(article) -> str:
-    return f"http://testserver{article.get_absolute_url()}"
 
 
 def test_the_form_asks_for_every_intake_field_in_labelled_steps_with_help(client):

@@ -19,14 +19,8 @@ from editorial.copyright.identity import hash_token
 from editorial.copyright.states import ComplaintStateError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, ComplaintReply, Evidence, OutboundMessage
+from tests.copyright_helpers import file_complaint, link_from_outbox, parse, path_of, received_complaint
 from tests.factories import ArticleFactory, UserFactory
-from tests.test_complaint_models import (
-    file_complaint,
-    link_from_outbox,
-    parse,
-    path_of,
-    received_complaint,
-)
 
 pytestmark = pytest.mark.django_db
 

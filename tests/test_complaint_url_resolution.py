@@ -12,9 +12,8 @@ from django.utils import timezone
 from articles.models import Article
 from editorial.copyright.intake import resolve_urls
 from editorial.models import Complaint, ComplaintItem
+from tests.copyright_helpers import FORM_URL, form_data, parse
 from tests.factories import ArticleFactory, EditorFactory, ImageFactory, SectionFactory, image_upload
-from tests.test_complaint_intake import FORM_URL, form_data
-from tests.test_complaint_models import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from editorial.models import ContactInquiry
+from tests.copyright_helpers import parse
 from tests.factories import UserFactory
-from tests.test_complaint_models import parse
 
 pytestmark = pytest.mark.django_db
 

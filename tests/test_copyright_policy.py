@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.test_complaint_models import parse
+from tests.copyright_helpers import parse
 
 pytestmark = pytest.mark.django_db
 

@@ -4,9 +4,7 @@ business days after receipt, unless the notifier reports a court action; PRC: at
 may not complain again about the same work); restoration happens on time by itself."""
 
 import datetime as dt
-import re
 from io import StringIO
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import time_machine
@@ -17,24 +15,23 @@ from articles.models import Article
 from editorial.copyright import moves
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
+from tests.copyright_helpers import (
+    EDITOR_EMAIL,
+    answer_link,
+    article_fields,
+    article_url,
+    form_data,
+    messages_to,
+    officer,
+    parse,
+    received,
+    uphold,
+)
 from tests.factories import ArticleFactory, EditorFactory
-from tests.test_complaint_intake import article_url, form_data
-from tests.test_complaint_models import parse
-from tests.test_measures import article_fields
-from tests.test_moderation_decisions import messages_to, officer, received, uphold
 
 pytestmark = pytest.mark.django_db
 
 MONDAY = dt.datetime(2026, 5, 4, 2, 0, tzinfo=dt.UTC)  # 10:00 in the site's time zone
-EDITOR_EMAIL = "su.suiyue@newsroom.test"
-
-
-def answer_link(email: str = EDITOR_EMAIL) -> tuple[str, str]:
-    """The path and token of the private link in the newest statement of reasons sent to `email`."""
-    body = OutboundMessage.objects.filter(to=email, kind="statement_of_reasons").latest("pk").body
-    url = re.search(r"https?://\S+/answer/\?token=\S+", body)[0]
-    parts = urlsplit(url)
-    return parts.path, parse_qs(parts.query)["token"][0]
 
 
 def counter_notice_data(token: str, item_ids, **overrides) -> dict:

@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from editorial.copyright import moves
 from editorial.copyright.deadlines import business_days_after, deadlines, due_label
+from tests.copyright_helpers import officer, received, reject
 from tests.factories import ArticleFactory
-from tests.test_moderation_decisions import officer, received, reject
 
 pytestmark = pytest.mark.django_db
 

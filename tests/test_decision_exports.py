@@ -13,19 +13,19 @@ from django.utils import timezone
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, ComplaintItem, Measure
 from editorial.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR
-from tests.factories import ArticleFactory, ImageFactory, UserFactory
-from tests.test_transparency import (
-    REJECTED,
+from tests.copyright_helpers import (
     SECRET_ADDRESS,
     SECRET_EMAIL,
     SECRET_NAME,
     SECRET_ORGANISATION,
     SECRET_PHONE,
-    UPHELD,
     complaint,
     local,
     measure,
 )
+from tests.factories import ArticleFactory, ImageFactory, UserFactory
+
+UPHELD, REJECTED = ComplaintItem.Outcome.UPHELD, ComplaintItem.Outcome.REJECTED
 
 pytestmark = pytest.mark.django_db
 

@@ -19,9 +19,8 @@ from editorial.copyright.evidence import EvidenceField
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AuditEvent, Complaint, Evidence
 from editorial.tasks import expire_unverified_complaints
+from tests.copyright_helpers import FORM_URL, article_url, form_data, parse
 from tests.factories import ArticleFactory
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +91,7 @@ def test_the_hostile_upload_stores_nothing_and_what_may_be_stored_is_gone_after_
 
 def test_files_left_behind_by_an_earlier_expiry_are_deleted_by_the_next_timer_run(settings):
     settings.COMPLAINT_UNVERIFIED_EXPIRY_HOURS = 1
-    from tests.test_complaint_models import file_complaint
+    from tests.copyright_helpers import file_complaint
 
     with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC), tick=False):
         complaint = file_complaint()
@@ -127,7 +126,7 @@ def test_all_unconfirmed_complaints_together_have_a_bound(client, settings):
 
 
 def test_evidence_added_later_is_bounded_per_complaint(client, settings):
-    from tests.test_complaint_models import received_complaint
+    from tests.copyright_helpers import received_complaint
 
     settings.COMPLAINT_EVIDENCE_COMPLAINT_MAX_BYTES = 3 * MB
     complaint, token = received_complaint()
@@ -142,7 +141,7 @@ def test_evidence_added_later_is_bounded_per_complaint(client, settings):
 
 
 def test_files_over_the_request_bound_on_the_tracking_page_are_refused_and_the_message_kept(client, settings):
-    from tests.test_complaint_models import received_complaint
+    from tests.copyright_helpers import received_complaint
 
     settings.COMPLAINT_UPLOAD_MAX_REQUEST_BYTES = 1 * MB
     complaint, token = received_complaint()
@@ -166,7 +165,7 @@ def test_the_form_states_the_limits_in_force(client, settings):
 
 def test_files_are_checked_hashed_and_stored_without_being_read_whole(settings):
     """A 10 MB upload spooled to disk, as Django spools any upload over FILE_UPLOAD_MAX_MEMORY_SIZE."""
-    from tests.test_complaint_models import file_complaint
+    from tests.copyright_helpers import file_complaint
 
     upload = TemporaryUploadedFile("scan.txt", "text/plain", 10 * MB, "utf-8")
     line = b"archive record line\n"

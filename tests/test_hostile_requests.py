@@ -29,6 +29,16 @@ from editorial import revisions
 from editorial.copyright import moves
 from editorial.copyright.evidence import CheckedFile
 from editorial.models import ContactInquiry, NotifierSanction
+from tests.copyright_helpers import (
+    FORM_URL,
+    Kind,
+    article_url,
+    form_data,
+    officer,
+    received,
+    received_complaint,
+    uphold,
+)
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,
@@ -37,9 +47,6 @@ from tests.factories import (
     MilestoneFactory,
     UserFactory,
 )
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import received_complaint
-from tests.test_moderation_decisions import Kind, officer, received, uphold
 
 pytestmark = pytest.mark.django_db
 

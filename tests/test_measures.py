@@ -15,34 +15,14 @@ from editorial.copyright import measures, moves
 from editorial.copyright.moves import CorrectionSpec, ItemDecision
 from editorial.copyright.states import ComplaintError
 from editorial.models import ArticleRevision, AuditEvent, Measure
+from tests.copyright_helpers import Kind, Outcome, article_fields, officer, passage_target, received, uphold
 from tests.factories import ArticleFactory, RenderedImageFactory, SectionFactory
-from tests.test_moderation_decisions import Kind, Outcome, officer, passage_target, received, uphold
 
 pytestmark = pytest.mark.django_db
 
 REVERSED = Measure.Reversal.APPEAL
 WITHHELD_TEXT = "This article is unavailable for legal reasons"
 REMOVED_TEXT = "This image has been removed following a copyright complaint."
-
-
-def article_fields(article: Article) -> dict:
-    article.refresh_from_db()
-    return {
-        "title": article.title,
-        "slug": article.slug,
-        "dek": article.dek,
-        "body": article.body,
-        "status": article.status,
-        "published_at": article.published_at,
-        "first_published_at": article.first_published_at,
-        "section": article.section_id,
-        "hero_image": article.hero_image_id,
-        "editor": article.editor_id,
-        "responsible_editor": article.responsible_editor_id,
-        "tags": sorted(article.tags.names()),
-        "inline_images": sorted(article.inline_images.values_list("pk", flat=True)),
-        "featured": article.featured,
-    }
 
 
 def image_files(image: Image) -> dict[str, str]:

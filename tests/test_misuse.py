@@ -13,18 +13,21 @@ from editorial.copyright.moves import ItemDecision, complaint_decide_appeal
 from editorial.copyright.states import ComplaintError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, Complaint, NotifierSanction
+from tests.copyright_helpers import (
+    LENS,
+    Kind,
+    Outcome,
+    article_url,
+    form_data,
+    messages_to,
+    officer,
+    received,
+    reject,
+    unfounded,
+)
 from tests.factories import ArticleFactory
-from tests.test_complaint_intake import article_url, form_data
-from tests.test_moderation_decisions import Kind, Outcome, messages_to, officer, received, reject
 
 pytestmark = pytest.mark.django_db
-
-LENS = "Lens Agency"
-
-
-def unfounded(email="rights@lens-agency.test", organisation=LENS, **kwargs) -> Complaint:
-    complaint, _ = received(ArticleFactory(), notifier_email=email, notifier_organisation=organisation, **kwargs)
-    return reject(complaint, officer(), manifestly_unfounded=True)
 
 
 @pytest.fixture(autouse=True)

@@ -16,9 +16,8 @@ from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AffectedParty, Appeal, AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
 from editorial.roles import sync_roles
 from tests.conftest import requires_postgres
+from tests.copyright_helpers import Kind, Outcome, at_once, officer, received, reject
 from tests.factories import ArticleFactory
-from tests.test_complaint_concurrency import at_once
-from tests.test_moderation_decisions import Kind, Outcome, officer, received, reject
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

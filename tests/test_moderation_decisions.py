@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.copyright import moves
-from editorial.copyright.intake import ResolvedURL, complaint_file
 from editorial.copyright.moves import CorrectionSpec, ItemDecision
 from editorial.copyright.states import (
     AlreadyDecidedError,
@@ -22,77 +21,22 @@ from editorial.copyright.states import (
     ComplaintStateError,
 )
 from editorial.copyright.states import ComplaintStatus as S
-from editorial.models import AffectedParty, AuditEvent, Complaint, ComplaintItem, Measure, OutboundMessage
+from editorial.models import AffectedParty, AuditEvent, Complaint, Measure, OutboundMessage
+from tests.copyright_helpers import (
+    Kind,
+    Outcome,
+    messages_to,
+    officer,
+    received,
+    reject,
+    uphold,
+)
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
-from tests.test_complaint_models import article_target, notice
 
 pytestmark = pytest.mark.django_db
 
-Outcome = ComplaintItem.Outcome
-Kind = Measure.Kind
-
 
 # --- builders -----------------------------------------------------------------------------------------------
-
-
-def officer(username: str = "wang") -> object:
-    return UserFactory(username=username, first_name=username.title(), roles=["Copyright officer"])
-
-
-def image_target(image, line: int = 1) -> ResolvedURL:
-    return ResolvedURL(
-        line=line, url=f"http://testserver{image.file.url}", kind="image", key=f"image:{image.pk}", image=image
-    )
-
-
-def passage_target(article: Article, passage: str, line: int = 1) -> ResolvedURL:
-    return ResolvedURL(
-        line=line,
-        url=f"http://testserver{article.get_absolute_url()}",
-        kind="passage",
-        key=f"passage:{article.pk}:{abs(hash(passage))}",
-        article=article,
-        passage=passage,
-    )
-
-
-def received(*targets, **overrides) -> tuple[Complaint, str]:
-    """A confirmed complaint about `targets` (articles, images or ResolvedURLs) and its tracking token."""
-    resolved = []
-    for line, target in enumerate(targets or [ArticleFactory()], start=1):
-        if isinstance(target, Article):
-            resolved.append(article_target(target, line))
-        elif isinstance(target, ResolvedURL):
-            resolved.append(target)
-        else:
-            resolved.append(image_target(target, line))
-    complaint = complaint_file(complaint=notice(**overrides), targets=resolved)
-    token = moves.complaint_verify(complaint=complaint)
-    return complaint, token
-
-
-def uphold(complaint: Complaint, by, kind: str = Kind.WITHHOLD_ARTICLE, **extra) -> Complaint:
-    decisions = [
-        ItemDecision(item=item.pk, outcome=Outcome.UPHELD, measure=kind, **extra) for item in complaint.items.all()
-    ]
-    return moves.complaint_decide(
-        complaint=complaint, by=by, decisions=decisions, reasons="The photograph is theirs and was used unlicensed."
-    )
-
-
-def reject(complaint: Complaint, by, *, manifestly_unfounded: bool = False) -> Complaint:
-    decisions = [ItemDecision(item=item.pk, outcome=Outcome.REJECTED) for item in complaint.items.all()]
-    return moves.complaint_decide(
-        complaint=complaint,
-        by=by,
-        decisions=decisions,
-        reasons="Our picture was published years before theirs.",
-        manifestly_unfounded=manifestly_unfounded,
-    )
-
-
-def messages_to(email: str, kind: str) -> list[OutboundMessage]:
-    return list(OutboundMessage.objects.filter(to=email, kind=kind).order_by("pk"))
 
 
 @pytest.fixture

@@ -16,10 +16,8 @@ from hypothesis import strategies as st
 from editorial.copyright.identity import email_key, name_key, notifier_identity
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, NotifierSanction
+from tests.copyright_helpers import FORM_URL, article_url, form_data, link_from_outbox, path_of, unfounded
 from tests.factories import ArticleFactory
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import link_from_outbox, path_of
-from tests.test_misuse import unfounded
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from articles.models import Article
 from editorial.copyright import moves
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Appeal, Complaint
+from tests.copyright_helpers import officer, received, reject, uphold
 from tests.factories import ArticleFactory, RenderedImageFactory, UserFactory
-from tests.test_moderation_decisions import officer, received, reject, uphold
 
 pytestmark = pytest.mark.django_db
 

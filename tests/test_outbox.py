@@ -14,9 +14,8 @@ from django_tasks_db.models import DBTaskResult
 
 from editorial import outbox
 from editorial.models import AuditEvent, OutboundMessage
+from tests.copyright_helpers import FORM_URL, article_url, file_complaint, form_data
 from tests.factories import ArticleFactory, UserFactory
-from tests.test_complaint_intake import FORM_URL, article_url, form_data
-from tests.test_complaint_models import file_complaint
 
 pytestmark = pytest.mark.django_db
 

@@ -17,6 +17,7 @@ from editorial.copyright.moves import CorrectionSpec, ItemDecision
 from editorial.copyright.states import ComplaintError, ComplaintPermissionError, ComplaintStateError
 from editorial.copyright.takedowns import refused_passage, takedown_release
 from editorial.models import AuditEvent, Measure, TakedownFingerprint
+from tests.copyright_helpers import Kind, Outcome, officer, passage_target, received, uphold
 from tests.factories import (
     ArticleFactory,
     EditorFactory,
@@ -26,7 +27,6 @@ from tests.factories import (
     image_upload,
     picture_bytes,
 )
-from tests.test_moderation_decisions import Kind, Outcome, officer, passage_target, received, uphold
 
 pytestmark = pytest.mark.django_db
 

@@ -7,16 +7,13 @@ database at chosen moments (the report reads only stored facts); tests/test_deci
 
 import csv
 import io
-import itertools
 import json
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
 from editorial.copyright import moves
 from editorial.copyright.identity import hash_token
@@ -32,124 +29,25 @@ from editorial.models import (
     Measure,
     NotifierSanction,
 )
+from tests.copyright_helpers import (
+    SECRET_ADDRESS,
+    SECRET_EMAIL,
+    SECRET_NAME,
+    SECRET_ORGANISATION,
+    SECRET_PHONE,
+    at,
+    complaint,
+    local,
+    measure,
+    numbers,
+    parse,
+)
 from tests.factories import ArticleFactory
-from tests.test_complaint_models import parse
 
 pytestmark = pytest.mark.django_db
 
-_numbers = itertools.count(1)
-
-# A notifier whose every detail must stay off the public report.
-SECRET_NAME = "Quillon Marchbank"
-SECRET_EMAIL = "quillon.marchbank@private-notifier.test"
-SECRET_ORGANISATION = "Marchbank Picture Holdings"
-SECRET_PHONE = "+44 20 7946 0321"
-SECRET_ADDRESS = "77 Lantern Yard, Fernhollow"
-
-
-def local(*args) -> datetime:
-    """An aware datetime in the site's time zone (settings.TIME_ZONE), as the report counts."""
-    return timezone.make_aware(datetime(*args))
-
-
-@contextmanager
-def at(moment: datetime):
-    """Make rows whose dates are stamped by the database layer (auto_now_add) at `moment`."""
-    with time_machine.travel(moment, tick=False):
-        yield
-
 
 # --- builders ---------------------------------------------------------------------------------------------------
-
-
-def complaint(
-    *,
-    regime: str = Complaint.Regime.US,
-    received_at: datetime,
-    decided_at: datetime | None = None,
-    outcomes: tuple[str, ...] = (ComplaintItem.Outcome.PENDING,),
-    status: str | None = None,
-    reasons: str = "The photograph is the notifier's and was used without a licence.",
-    articles=None,
-    **notifier,
-) -> Complaint:
-    """A confirmed complaint received at `received_at`, one item per outcome (each about its own article)."""
-    number = next(_numbers)
-    if status is None:
-        if decided_at is None:
-            status = S.RECEIVED
-        elif all(o == ComplaintItem.Outcome.UPHELD for o in outcomes):
-            status = S.UPHELD
-        elif any(o == ComplaintItem.Outcome.UPHELD for o in outcomes):
-            status = S.PARTLY_UPHELD
-        else:
-            status = S.REJECTED
-    values = {
-        "notifier_name": "Ada Brightwater",
-        "notifier_organisation": "Brightwater Images",
-        "notifier_email": f"ada{number}@brightwater.test",
-        "notifier_phone": "+1 555 0100",
-        "notifier_address": "1 Main Street, Springfield",
-        "notifier_country": "United States",
-        "capacity": Complaint.Capacity.RIGHTS_HOLDER,
-        "work_description": "A photograph of the harbour at dawn, taken in 2019.",
-        "original_location": "https://brightwater.test/harbour-dawn",
-        "original_published_on": "2019-05-01",
-        "first_publication_proof": "The upload date on our archive page.",
-        "explanation": "Our photograph appears in the article without a licence.",
-        "remedy": Complaint.Remedy.REMOVE,
-        **notifier,
-    }
-    with at(received_at - timedelta(minutes=10)):
-        record = Complaint.objects.create(
-            **values,
-            statement_good_faith=True,
-            statement_accuracy=True,
-            statement_fair_use=True,
-            signature=values["notifier_name"],
-            regime=regime,
-            status=status,
-            reference=f"CN-{received_at.year}-{number:06d}",
-            verification_token_hash=hash_token(f"verify-{number}"),
-            tracking_token_hash=hash_token(f"track-{number}"),
-            received_at=received_at,
-            decided_at=decided_at,
-            decision_reasons=reasons if decided_at else "",
-            closed_at=decided_at if status in {S.WITHDRAWN, S.CLOSED_MISUSE, S.CLOSED_INCOMPLETE} else None,
-        )
-    articles = list(articles or [ArticleFactory() for _ in outcomes])
-    for position, (outcome, article) in enumerate(zip(outcomes, articles, strict=True), start=1):
-        ComplaintItem.objects.create(
-            complaint=record,
-            position=position,
-            url=f"http://testserver{article.get_absolute_url()}",
-            kind=ComplaintItem.Kind.ARTICLE,
-            article=article,
-            target_key=f"article:{article.pk}",
-            notifier_email=record.notifier_email,
-            is_open=status not in {S.WITHDRAWN, S.CLOSED_MISUSE, S.CLOSED_INCOMPLETE, S.CLOSED, S.EXPIRED},
-            outcome=outcome,
-            reasons=reasons if outcome != ComplaintItem.Outcome.PENDING else "",
-            decided_at=decided_at if outcome != ComplaintItem.Outcome.PENDING else None,
-        )
-    return record
-
-
-def measure(
-    item: ComplaintItem,
-    kind: str,
-    *,
-    applied_at: datetime,
-    reversed_at: datetime | None = None,
-    reason: str = Measure.Reversal.COUNTER_NOTICE,
-) -> Measure:
-    return Measure.objects.create(
-        item=item,
-        kind=kind,
-        applied_at=applied_at,
-        reversed_at=reversed_at,
-        reversal_reason=reason if reversed_at else "",
-    )
 
 
 def counter_notice(of: Complaint, *, at_moment: datetime) -> CounterNotice:
@@ -158,7 +56,7 @@ def counter_notice(of: Complaint, *, at_moment: datetime) -> CounterNotice:
         role=AffectedParty.Role.RESPONSIBLE_EDITOR,
         name="Desk Editor",
         email="desk@newsroom.test",
-        token_hash=hash_token(f"party-{of.pk}-{next(_numbers)}"),
+        token_hash=hash_token(f"party-{of.pk}-{next(numbers)}"),
     )
     with at(at_moment):
         notice = CounterNotice.objects.create(
@@ -562,8 +460,8 @@ def test_the_report_counts_what_the_moderation_moves_record(client):
     from editorial.copyright.moves import ItemDecision, complaint_decide, complaint_decide_appeal
     from editorial.copyright.states import AFFECTED_PARTY
     from editorial.roles import ROLE_COPYRIGHT_OFFICER
+    from tests.copyright_helpers import received_complaint
     from tests.factories import EditorFactory, UserFactory
-    from tests.test_complaint_models import received_complaint
 
     first_officer = UserFactory(username="first-officer", roles=[ROLE_COPYRIGHT_OFFICER])
     second_officer = UserFactory(username="second-officer", roles=[ROLE_COPYRIGHT_OFFICER])

@@ -2,12 +2,9 @@
 tracking page and follow-ups, the affected party's answer page, and the contact form. Each action calls a
 named move (`editorial.copyright.moves`); a view only reads the form and turns errors into 4xx pages."""
 
-import hashlib
-import logging
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import engines
@@ -34,6 +31,7 @@ from .forms import (
 )
 from .identity import hash_token
 from .intake import complaint_file
+from .rate_limits import over_limit, rate_window, too_many
 from .states import (
     AFFECTED_PARTY,
     NOTIFIER,
@@ -44,41 +42,7 @@ from .states import (
 )
 from .states import ComplaintStatus as S
 
-logger = logging.getLogger(__name__)
-
-
 # --- abuse defences -----------------------------------------------------------------------------------------
-
-
-def rate_window() -> int:
-    return getattr(settings, "COMPLAINT_RATE_LIMIT_WINDOW_SECONDS", 3600)
-
-
-def over_limit(scope: str, who: str, limit: int) -> bool:
-    """Count one more action by `who` in `scope` in the current window; True once past `limit`.
-
-    Kept in the shared cache (Redis in production), so every app server sees the same count. If the cache
-    is down we let the request through rather than refuse everyone.
-    """
-    key = "ratelimit:" + scope + ":" + hashlib.sha256(who.encode("utf-8", "surrogatepass")).hexdigest()
-    try:
-        cache.add(key, 0, rate_window())
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, rate_window())
-            count = 1
-    except Exception:
-        logger.exception("Rate-limit cache unavailable; letting the request through")
-        return False
-    return count > limit
-
-
-def too_many(request: HttpRequest, what: str) -> HttpResponse:
-    minutes = max(1, rate_window() // 60)
-    response = render(request, "editorial/rate_limited.html", {"what": what, "minutes": minutes}, status=429)
-    response["Retry-After"] = str(rate_window())
-    return response
 
 
 def files_refused_message(*, confirmed: bool) -> str:
