@@ -107,11 +107,12 @@ def _detail_queryset():
 
 def _reader_context(request: HttpRequest, article: Article) -> dict:
     """The context the reader's article page builds, so a preview shows the article as readers will see it."""
+    from articles.models.reading import page_for
     from articles.views import ArticleDetailView
 
     view = ArticleDetailView()
     view.setup(request, slug=article.slug)
-    view.object = article
+    view.object, view.page = article, page_for(article)
     return view.get_context_data(object=article)
 
 

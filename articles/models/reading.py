@@ -82,6 +82,13 @@ def load_article_page(slug: str) -> ArticlePage | None:
     )
     if article is None:
         return None
+    return page_for(article)
+
+
+def page_for(article: Article) -> ArticlePage:
+    """What the page of `article` (loaded with its credit line, section, hero, tags, initiatives and
+    corrections) shows: its placed pictures, its recommendations and every picture's renditions. A preview
+    builds a draft's page with it too."""
     if article.inline_image_ids():  # most articles place no picture in their text: no query for them
         prefetch_related_objects([article], "inline_images")
     page = ArticlePage(article, Article.objects.recommended_for(article))
