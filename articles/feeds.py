@@ -3,6 +3,9 @@
 Links are absolute on settings.SITE_URL, whatever host the request came in on.
 """
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
@@ -13,7 +16,7 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from . import edge
-from .models import Article, Initiative
+from .models import Article, Initiative, shared_by_readers
 from .views import get_tag_or_404
 
 FEED_SIZE = 30
@@ -21,6 +24,37 @@ FEED_SIZE = 30
 
 def absolute(path: str) -> str:
     return settings.SITE_URL + path
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    """An article as a feed shows it, worked out once for every reader: the feed keeps a list of these
+    until anything a reader sees changes (`shared_by_readers`), rather than loading the articles, their
+    credits and tags on every request."""
+
+    pk: int
+    title: str
+    description: str
+    link: str
+    pubdate: datetime
+    updateddate: datetime
+    author_name: str
+    categories: tuple[str, ...]
+
+
+def feed_item(article: Article) -> FeedItem:
+    names = [tag.name for tag in article.tags.all()]
+    return FeedItem(
+        pk=article.pk,
+        title=article.title,
+        # Readers treat a description as HTML; the standfirst is plain text.
+        description=escape(article.dek),
+        link=absolute(article.get_absolute_url()),
+        pubdate=article.published_at,
+        updateddate=article.modified_at,
+        author_name=f"{article.editor.display_name}, {article.responsible_editor.display_name}",
+        categories=tuple(([article.section.name] if article.section else []) + names),
+    )
 
 
 class LatestRssFeed(Feed):
@@ -52,7 +86,7 @@ class LatestRssFeed(Feed):
     def subject_keys(self, obj) -> list[str]:
         return []
 
-    def item_extra_kwargs(self, item: Article) -> dict:
+    def item_extra_kwargs(self, item: FeedItem) -> dict:
         # Kept with the item for `get_feed`; the feed writers print only the elements they know.
         return {"article_pk": item.pk}
 
@@ -62,7 +96,13 @@ class LatestRssFeed(Feed):
     def articles(self, obj=None):
         return Article.objects.published()
 
-    def items(self, obj=None):
+    def items(self, obj=None) -> list[FeedItem]:
+        """The newest FEED_SIZE articles of the feed, kept (as `FeedItem`s) until anything a reader sees
+        changes; RSS and Atom share them."""
+        subject = "site" if obj is None else f"{obj._meta.label_lower}:{obj.pk}"
+        return shared_by_readers(f"feed-items:{subject}", lambda: [feed_item(a) for a in self.latest_articles(obj)])
+
+    def latest_articles(self, obj=None):
         return (
             self.articles(obj)
             .select_related("editor", "responsible_editor", "section")
@@ -71,28 +111,26 @@ class LatestRssFeed(Feed):
             .order_by("-published_at", "-pk")[:FEED_SIZE]
         )
 
-    def item_title(self, item: Article) -> str:
+    def item_title(self, item: FeedItem) -> str:
         return item.title
 
-    def item_description(self, item: Article) -> str:
-        # Readers treat a description as HTML; the standfirst is plain text.
-        return escape(item.dek)
+    def item_description(self, item: FeedItem) -> str:
+        return item.description
 
-    def item_link(self, item: Article) -> str:
-        return absolute(item.get_absolute_url())
+    def item_link(self, item: FeedItem) -> str:
+        return item.link
 
-    def item_pubdate(self, item: Article):
-        return item.published_at
+    def item_pubdate(self, item: FeedItem):
+        return item.pubdate
 
-    def item_updateddate(self, item: Article):
-        return item.modified_at
+    def item_updateddate(self, item: FeedItem):
+        return item.updateddate
 
-    def item_author_name(self, item: Article) -> str:
-        return f"{item.editor.display_name}, {item.responsible_editor.display_name}"
+    def item_author_name(self, item: FeedItem) -> str:
+        return item.author_name
 
-    def item_categories(self, item: Article) -> list[str]:
-        names = [tag.name for tag in item.tags.all()]
-        return ([item.section.name] if item.section else []) + names
+    def item_categories(self, item: FeedItem) -> tuple[str, ...]:
+        return item.categories
 
 
 class LatestAtomFeed(LatestRssFeed):

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import wraps
+from typing import NamedTuple
 from urllib.parse import urlencode
 
 from django.apps import apps
@@ -18,7 +19,9 @@ from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import classonlymethod
 from django.utils.http import http_date
@@ -40,6 +43,7 @@ from .models import (
     initiatives_with_counts,
     is_searchable,
     recommendation_set,
+    shared_by_readers,
 )
 
 PAGE_SIZE = 20
@@ -185,14 +189,56 @@ def keyset_page(request: HttpRequest, queryset, *, size: int = PAGE_SIZE) -> Key
     return KeysetPage(items, older=encode_cursor(items[-1]) if len(rows) > size else None, newer=None)
 
 
+# --- Listings kept for every reader (docs/decisions.md, "Listings kept under the content version") ---
+
+
+class Shown(NamedTuple):
+    """An article a listing shows, as the edge cache names it (`tag_listing`)."""
+
+    pk: int
+    hero_image_id: int | None
+
+
+@dataclass
+class CardsPage:
+    """One keyset page as every reader sees it: its cards rendered once (`render_cards`), the articles it
+    shows (for the edge cache) and its cursors. Kept whole, so a reader after the first costs no query
+    and no card rendering."""
+
+    items: list[Shown]
+    older: str | None
+    newer: str | None
+    cards: str
+
+
+def render_cards(articles: list[Article], *, level: int = 3, lead_first: bool = False) -> str:
+    """The cards of `articles` (articles/_card.html), for a kept listing. They show nothing that depends on
+    the reader or the request, only on the articles and the language and time zone (in every key)."""
+    return render_to_string("articles/_cards.html", {"articles": articles, "level": level, "lead_first": lead_first})
+
+
+def shown(articles: list[Article]) -> list[Shown]:
+    return [Shown(a.pk, a.hero_image_id) for a in articles]
+
+
+def reader_key(request: HttpRequest, *parts: str) -> str:
+    """The part of a kept listing's key that is not the content version (`shared_by_readers` adds it):
+    `parts`, the language and time zone the cards' dates are written in, as a short digest."""
+    material = "\n".join([*parts, translation.get_language() or "", timezone.get_current_timezone_name()])
+    return hashlib.blake2b(material.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
 def bad_cursor_response(request: HttpRequest) -> HttpResponse:
     return render(request, "articles/bad_request.html", {"path": request.path}, status=400)
 
 
 class KeysetListMixin:
-    """A ListView whose object list is one keyset page of `get_queryset()`."""
+    """A ListView whose object list is one keyset page of `get_queryset()`, kept for every reader until
+    anything a reader sees changes (`shared_by_readers`, keyed by the path and the cursor): `page` is a
+    `CardsPage`, `articles` the articles it shows (`Shown`), and the template prints `page.cards`."""
 
     page_size = PAGE_SIZE
+    card_level = 3  # the cards' heading level
 
     def get(self, request, *args, **kwargs):
         try:
@@ -201,8 +247,20 @@ class KeysetListMixin:
             return bad_cursor_response(request)
 
     def get_context_data(self, **kwargs):
-        page = keyset_page(self.request, self.object_list, size=self.page_size)
-        tag_listing(self.request, page.items, *self.listed_keys())
+        request = self.request
+        queryset = self.object_list
+        for name in KEYSET_PARAMS:  # a cursor we did not make is a 400 (BadCursor), never a kept value
+            if request.GET.get(name):
+                decode_cursor(request.GET[name])
+
+        def compute() -> CardsPage:
+            page = keyset_page(request, queryset, size=self.page_size)
+            cards = render_cards(page.items, level=self.card_level)
+            return CardsPage(shown(page.items), older=page.older, newer=page.newer, cards=cards)
+
+        key = reader_key(request, request.path, request.GET.get("before", ""), request.GET.get("after", ""))
+        page = shared_by_readers(f"cards:{key}", compute, state=getattr(request, "content_state", None))
+        tag_listing(request, page.items, *self.listed_keys())
         kwargs.setdefault("page", page)
         kwargs["object_list"] = page.items
         return super().get_context_data(**kwargs)
@@ -215,32 +273,58 @@ class KeysetListMixin:
 # --- Pages ---
 
 
+@dataclass
+class HomePage:
+    """What the home page shows, the same for every reader: featured and latest cards, rendered once."""
+
+    featured: list[Shown]
+    latest: list[Shown]
+    featured_cards: str
+    latest_cards: str
+    initiatives: list[Initiative]
+    sections: list[Section]
+
+
+def load_home_page() -> HomePage:
+    published = Article.objects.published().for_listing().prefetch_related(None)
+    featured = list(published.filter(featured=True)[:3])
+    latest = list(published.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
+    pictures = [a.hero_image for a in featured + latest if a.hero_image is not None]
+    prefetch_related_objects(pictures, "renditions")
+    return HomePage(
+        featured=shown(featured),
+        latest=shown(latest),
+        featured_cards=render_cards(featured, lead_first=True),
+        latest_cards=render_cards(latest),
+        initiatives=list(Initiative.objects.all()),
+        sections=list(Section.objects.all()),
+    )
+
+
 @reader_page()
 class HomeView(TemplateView):
     template_name = "articles/home.html"
 
     def get_context_data(self, **kwargs):
-        published = Article.objects.published().for_listing().prefetch_related(None)
-        featured = list(published.filter(featured=True)[:3])
-        latest = list(published.exclude(pk__in=[a.pk for a in featured])[:HOME_LATEST])
-        pictures = [a.hero_image for a in featured + latest if a.hero_image is not None]
-        prefetch_related_objects(pictures, "renditions")
-        initiatives, sections = list(Initiative.objects.all()), list(Section.objects.all())
+        home = shared_by_readers(
+            f"home:{reader_key(self.request)}",
+            load_home_page,
+            state=getattr(self.request, "content_state", None),
+        )
         tag_listing(
             self.request,
-            featured + latest,
-            *(edge.initiative_key(i.pk) for i in initiatives),
-            *(edge.section_key(s.pk) for s in sections),
+            home.featured + home.latest,
+            *(edge.initiative_key(i.pk) for i in home.initiatives),
+            *(edge.section_key(s.pk) for s in home.sections),
         )
-        return super().get_context_data(
-            featured=featured, latest=latest, initiatives=initiatives, sections=sections, **kwargs
-        )
+        return super().get_context_data(home=home, **kwargs)
 
 
 @reader_page(params=KEYSET_PARAMS)
 class ArchiveView(KeysetListMixin, ListView):
     template_name = "articles/archive.html"
     context_object_name = "articles"
+    card_level = 2
 
     def get_queryset(self):
         return Article.objects.published().for_listing()
@@ -389,22 +473,31 @@ class InitiativeIndexView(ListView):
         return initiatives
 
 
+def load_initiative(slug: str) -> Initiative | None:
+    """The initiative at `slug` with its timeline, or None."""
+    live_articles = Article.objects.published().filter(pk=OuterRef("article_id"))
+    milestones = Milestone.objects.annotate(
+        # Only a published article is linked from the timeline; a draft stays unnamed.
+        live_article_slug=Subquery(live_articles.values("slug")),
+        live_article_title=Subquery(live_articles.values("title")),
+    ).order_by("date", "pk")
+    return Initiative.objects.prefetch_related(Prefetch("milestones", queryset=milestones)).filter(slug=slug).first()
+
+
 @reader_page(params=KEYSET_PARAMS)
 class InitiativeDetailView(KeysetListMixin, ListView):
     template_name = "articles/initiative_detail.html"
     context_object_name = "articles"
 
     def get_queryset(self):
-        live_articles = Article.objects.published().filter(pk=OuterRef("article_id"))
-        milestones = Milestone.objects.annotate(
-            # Only a published article is linked from the timeline; a draft stays unnamed.
-            live_article_slug=Subquery(live_articles.values("slug")),
-            live_article_title=Subquery(live_articles.values("title")),
-        ).order_by("date", "pk")
-        self.initiative = get_object_or_404(
-            Initiative.objects.prefetch_related(Prefetch("milestones", queryset=milestones)),
-            slug=self.kwargs["slug"],
+        slug = self.kwargs["slug"]
+        self.initiative = shared_by_readers(
+            f"initiative:{reader_key(self.request, slug)}",
+            lambda: load_initiative(slug),
+            state=getattr(self.request, "content_state", None),
         )
+        if self.initiative is None:
+            raise Http404("No initiative at this address.")
         return Article.objects.published().for_listing().in_initiative(self.initiative)
 
     def listed_keys(self) -> list[str]:
