@@ -3,12 +3,12 @@ form, submits, opens the confirmation link from the stored message and sees the 
 reference. axe-core finds no serious or critical violation on the form."""
 
 import re
-from urllib.parse import urlsplit
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from editorial.models import Complaint, OutboundMessage
+from tests.browser_helpers import on_live_server, serious_violations
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,23 +22,6 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-
-
-def on_live_server(live_server, url: str) -> str:
-    """Links in stored messages use SITE_URL; the test's server listens elsewhere."""
-    parts = urlsplit(url)
-    return f"{live_server.url}{parts.path}" + (f"?{parts.query}" if parts.query else "")
 
 
 def test_a_rights_holder_files_a_complaint_from_an_article_and_follows_it(page, live_server):

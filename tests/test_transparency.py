@@ -1,8 +1,7 @@
 """Issue 6, point 8: /copyright/transparency/ counts, per half-year and month, what happened to complaints,
 with CSV and JSON downloads, and no personal data of notifiers.
 
-The builders here make complaints, items, measures, counter-notices, appeals and sanctions straight in the
-database at chosen moments (the report reads only stored facts); tests/test_decision_exports.py uses them too.
+The builders (tests/copyright_helpers.py and here) make rows straight in the database at chosen moments.
 """
 
 import csv
@@ -45,9 +44,6 @@ from tests.copyright_helpers import (
 from tests.factories import ArticleFactory
 
 pytestmark = pytest.mark.django_db
-
-
-# --- builders ---------------------------------------------------------------------------------------------------
 
 
 def counter_notice(of: Complaint, *, at_moment: datetime) -> CounterNotice:

@@ -1,0 +1,20 @@
+"""Helpers the browser tests share (imported from here, never from another test module)."""
+
+from urllib.parse import urlsplit
+
+
+def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def on_live_server(live_server, url: str) -> str:
+    """Links in stored messages use SITE_URL; the test's server listens elsewhere."""
+    parts = urlsplit(url)
+    return f"{live_server.url}{parts.path}" + (f"?{parts.query}" if parts.query else "")
