@@ -1,7 +1,6 @@
 """Two people acting on complaints at the same moment: the row locks of the transitions keep the record
 right. PostgreSQL only (SQLite serialises writers anyway)."""
 
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
@@ -29,8 +28,8 @@ def _fresh_content_types():
 def test_two_clicks_on_the_confirmation_link_confirm_once():
     complaint = file_complaint()
     outcomes = at_once(
-        lambda: Complaint.objects.get(pk=complaint.pk).verify(),
-        lambda: Complaint.objects.get(pk=complaint.pk).verify(),
+        lambda: moves.complaint_verify(complaint=Complaint.objects.get(pk=complaint.pk)),
+        lambda: moves.complaint_verify(complaint=Complaint.objects.get(pk=complaint.pk)),
     )
     tokens = [o for o in outcomes if isinstance(o, str)]
     refused = [o for o in outcomes if isinstance(o, ComplaintError)]
@@ -44,7 +43,9 @@ def test_two_clicks_on_the_confirmation_link_confirm_once():
 
 def test_complaints_confirmed_at_the_same_moment_get_consecutive_references():
     complaints = [file_complaint(ArticleFactory(), notifier_email=f"n{i}@lens.test") for i in range(4)]
-    outcomes = at_once(*[lambda c=c: Complaint.objects.get(pk=c.pk).verify() for c in complaints])
+    outcomes = at_once(
+        *[lambda c=c: moves.complaint_verify(complaint=Complaint.objects.get(pk=c.pk)) for c in complaints]
+    )
     assert all(isinstance(o, str) for o in outcomes), outcomes
     references = sorted(Complaint.objects.values_list("reference", flat=True))
     year = references[0][3:7]
@@ -55,8 +56,8 @@ def test_withdrawing_twice_at_once_withdraws_once():
     complaint = file_complaint()
     moves.complaint_verify(complaint=complaint)
     outcomes = at_once(
-        lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),
-        lambda: Complaint.objects.get(pk=complaint.pk).withdraw(),
+        lambda: moves.complaint_withdraw(complaint=Complaint.objects.get(pk=complaint.pk)),
+        lambda: moves.complaint_withdraw(complaint=Complaint.objects.get(pk=complaint.pk)),
     )
     assert sum(o is None for o in outcomes) == 1
     assert sum(isinstance(o, ComplaintError) for o in outcomes) == 1

@@ -42,5 +42,6 @@ def step(locked: Complaint, target: str, *, by: str, actor=None, note: str = "",
 
 
 def reload(complaint: Complaint, locked: Complaint) -> None:
+    """Copy the row a move changed back onto the caller's instance, so it sees the new state."""
     for field in complaint._meta.concrete_fields:
         setattr(complaint, field.attname, getattr(locked, field.attname))
