@@ -28,7 +28,7 @@ from django.utils.html import format_html
 
 from articles.models import Article, Correction, Image, private_storage
 
-from . import outbox, revisions, takedowns, tasks, workflow
+from . import outbox, takedowns, tasks
 from .complaints import (
     AFFECTED_PARTY,
     OFFICER,
@@ -55,6 +55,7 @@ from .models import (
     Measure,
     NotifierSanction,
 )
+from .newsroom import corrections, revisions, workflow
 
 logger = logging.getLogger(__name__)
 
@@ -539,7 +540,7 @@ def _correct(item: ComplaintItem, *, by, complaint: Complaint, spec: CorrectionS
         details={"complaint": complaint.pk, "reference": complaint.reference, "version": article.version},
     )
     try:
-        public_correction = workflow.append_correction(article, by=by, kind=spec.kind, text=spec.public_text)
+        public_correction = corrections.append_correction(article, by=by, kind=spec.kind, text=spec.public_text)
     except workflow.WorkflowError as error:
         raise ComplaintPermissionError(str(error)) from None
     after = {name: getattr(article, name) for name in _TEXT_FIELDS}
@@ -593,7 +594,7 @@ def _undo_correction(measure: Measure, *, by, complaint: Complaint) -> None:
         text=f"The change made to this article on {timezone.localtime(measure.applied_at):%d %B %Y} after a "
         "copyright complaint has been undone: the text is again as it was before.",
     )
-    workflow.corrected(article, note, by=by)
+    corrections.corrected(article, note, by=by)
     AuditEvent.record(
         actor=by,
         subject=article,

@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from editorial.complaints import ComplaintStatus as S
 from editorial.models import Complaint, Measure, OutboundMessage
-from editorial.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
+from editorial.newsroom.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 from tests.test_browser_complaint import on_live_server, serious_violations
 

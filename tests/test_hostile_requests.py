@@ -25,9 +25,9 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from config.middleware import UnstorableCharactersMiddleware
-from editorial import revisions
 from editorial.forms import CheckedFile
 from editorial.models import ContactInquiry, NotifierSanction
+from editorial.newsroom import revisions
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,

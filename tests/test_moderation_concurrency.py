@@ -13,7 +13,7 @@ from editorial import services
 from editorial.complaints import AlreadyDecidedError
 from editorial.complaints import ComplaintStatus as S
 from editorial.models import AffectedParty, Appeal, AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
-from editorial.roles import sync_roles
+from editorial.newsroom.roles import sync_roles
 from editorial.services import ItemDecision
 from tests.conftest import requires_postgres
 from tests.factories import ArticleFactory

@@ -559,7 +559,7 @@ def test_the_report_counts_what_the_moderation_moves_record(client):
     """Not hand-made rows: a decision, an appeal by the affected party and its reversal by another officer,
     made with the real moves, land in the report where the builders above assume."""
     from editorial.complaints import AFFECTED_PARTY
-    from editorial.roles import ROLE_COPYRIGHT_OFFICER
+    from editorial.newsroom.roles import ROLE_COPYRIGHT_OFFICER
     from editorial.services import ItemDecision, appeal_decide, complaint_decide
     from tests.factories import EditorFactory, UserFactory
     from tests.test_complaint_models import received_complaint

@@ -8,8 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial import workflow
 from editorial.models import AuditEvent
+from editorial.newsroom import workflow
 from tests import _workflow
 from tests._workflow import S, change_url, make_article, make_person
 

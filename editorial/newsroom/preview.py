@@ -15,17 +15,17 @@ import time
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from articles.models import Article
+from articles.models import Article, ArticlePage
+from editorial.models import AuditEvent
 
-from .models import AuditEvent
-
-SALT = "masthead.editorial.preview"
+SALT = "masthead.editorial.preview"  # unchanged by the move (issue 14): links already sent keep working
 # How long a shared link may live, in hours; the admin offers these, and nothing longer is accepted.
 DURATIONS_HOURS = (24, 72, 168)
 DEFAULT_HOURS = 72
@@ -112,6 +112,9 @@ def _reader_context(request: HttpRequest, article: Article) -> dict:
     view = ArticleDetailView()
     view.setup(request, slug=article.slug)
     view.object = article
+    # The reader view's page data, built from this (unpublished) article rather than from `published()`.
+    view.page = ArticlePage(article, Article.objects.recommended_for(article))
+    prefetch_related_objects(view.page.pictures, "renditions")
     return view.get_context_data(object=article)
 
 

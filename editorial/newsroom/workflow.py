@@ -22,18 +22,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article
+from editorial.models import AuditEvent
 
 from . import revisions
-from .models import ArticleRevision, AuditEvent
-from .roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER
+from .permissions import ACTOR_DESCRIPTIONS, Actor, authors_of_version, is_articles_editor, may_act, wrote_this_version
 
 S = Article.Status
 
@@ -55,25 +53,6 @@ class NotPermitted(WorkflowError):
 
 class StaleArticle(WorkflowError):
     """The article changed since the page that asked for the transition was loaded."""
-
-
-class Actor(StrEnum):
-    """Who may make a transition. `may_act` below says what each one means."""
-
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-    PUBLISHER = "publisher"
-    CHIEF = "chief editor"
-    COPYRIGHT = "copyright officer"
-
-
-ACTOR_DESCRIPTIONS = {
-    Actor.EDITOR: "an editor (anyone who may edit articles)",
-    Actor.REVIEWER: "a responsible editor who did not write, edit or submit this version",
-    Actor.PUBLISHER: "a responsible editor",
-    Actor.CHIEF: "a chief editor",
-    Actor.COPYRIGHT: "a copyright officer or chief editor",
-}
 
 
 @dataclass(frozen=True)
@@ -202,89 +181,6 @@ def allowed_targets(state: str) -> set[str]:
     return {target for t in TRANSITIONS.values() if state in t.sources for target in t.targets}
 
 
-# --- who is who ---------------------------------------------------------------------------------------------
-
-
-def _in_group(user, *names: str) -> bool:
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "workflow_groups_cached", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user.workflow_groups_cached = cached
-    return bool(cached & set(names))
-
-
-def is_articles_editor(user, article: Article) -> bool:
-    """Whether `user` is the person credited as `Edit:` on this article (the first of the two persons)."""
-    return user.pk is not None and article.editor.user_id == user.pk
-
-
-# What puts words into a version of an article (writing), and what closes a version off (a second person's
-# approval). Whoever did one of the first since the last of the second wrote the version now up for approval.
-WRITING_ACTIONS = frozenset(
-    {
-        "article.create",
-        "article.edit",
-        "article.submit",
-        "article.restore_revision",
-        "article.propose_change",
-    }
-)
-APPROVING_ACTIONS = frozenset(
-    {"article.approve", "article.publish", "article.override_publish", "article.approve_change"}
-)
-
-
-def authors_of_version(article: Article) -> set[int]:
-    """User ids of everyone who wrote, edited or submitted the version of `article` that is up for approval.
-
-    The two-person rule (issue 12): the credit line alone is not enough, because anyone who may edit can
-    change it. The audit trail says who created, edited, restored or submitted the article since a second
-    person last approved it; the credited editor counts too. A save that changed nothing is not writing.
-    """
-    authors = {article.editor.user_id} if article.editor_id and article.editor.user_id else set()
-    events = (
-        AuditEvent.objects.for_object(article)
-        .filter(action__in=WRITING_ACTIONS | APPROVING_ACTIONS)
-        .values_list("action", "actor_id", "details")
-    )
-    for action, actor_id, details in events:  # newest first
-        if action in APPROVING_ACTIONS:
-            break
-        if action == "article.edit" and not (details or {}).get("fields"):
-            continue
-        if actor_id is not None:
-            authors.add(actor_id)
-    return authors
-
-
-def wrote_this_version(user, article: Article, authors: set[int] | None = None) -> bool:
-    """Whether `user` is one of the people who wrote, edited or submitted the version up for approval."""
-    if user.pk is None:
-        return False
-    return user.pk in (authors if authors is not None else authors_of_version(article))
-
-
-def may_act(user, actor: Actor, article: Article, *, authors: set[int] | None = None) -> bool:
-    """Whether `user` counts as `actor` for this article (`authors`: `authors_of_version`, if known)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    match actor:
-        case Actor.EDITOR:
-            return user.has_perm("articles.change_article")
-        case Actor.PUBLISHER:
-            return user.has_perm("articles.publish_article")
-        case Actor.REVIEWER:
-            # The two-person rule: whoever approves, sends back or publishes did not write this version.
-            return user.has_perm("articles.publish_article") and not wrote_this_version(user, article, authors)
-        case Actor.CHIEF:
-            return user.has_perm("articles.override_review")
-        case Actor.COPYRIGHT:
-            return _in_group(user, ROLE_COPYRIGHT_OFFICER, ROLE_CHIEF_EDITOR)
-    return False
-
-
 def available_transitions(article: Article, user) -> list[Transition]:
     """The transitions `user` may make on `article` now (what the admin offers as buttons)."""
     authors = authors_of_version(article)
@@ -388,7 +284,7 @@ def _move(
             note=note,
             details={"version": locked.version, **(details or {})},
         )
-    _copy_state(locked, article)
+    copy_state(locked, article)
     return article
 
 
@@ -408,7 +304,8 @@ def _past(t: Transition) -> str:
     }[t.name]
 
 
-def _copy_state(source: Article, target: Article) -> None:
+def copy_state(source: Article, target: Article) -> None:
+    """Give the caller's instance `target` the state just saved on the locked row `source`."""
     if source is target:
         return
     for name in (
@@ -587,109 +484,4 @@ def restore(article: Article, *, by, note: str, details: dict | None = None) -> 
         details=details,
         system_allowed=True,
         change=change,
-    )
-
-
-# --- actions that are not state changes, recorded the same way ----------------------------------------------
-
-
-def append_correction(
-    article: Article, *, by, kind: str, text: str, published_at: datetime.datetime | None = None
-) -> Correction:
-    """Append a public correction. The article's `updated_at` (its dateModified) moves with it."""
-    if not may_act(by, Actor.PUBLISHER, article) and not may_act(by, Actor.COPYRIGHT, article):
-        raise NotPermitted("Only a responsible editor (or a copyright officer) may append a correction.")
-    text = (text or "").strip()
-    if not text:
-        raise WorkflowError("Write what was wrong and what is right now.")
-    if len(text) > MAX_NOTE_LENGTH:
-        raise WorkflowError(f"The correction is too long: at most {MAX_NOTE_LENGTH} characters, please.")
-    if kind not in Correction.Kind.values:
-        raise WorkflowError("Choose correction, clarification or legal notice.")
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        correction = Correction.objects.create(
-            article=locked, kind=kind, text=text, published_at=published_at or timezone.now()
-        )
-        corrected(locked, correction, by=by)
-    _copy_state(locked, article)
-    return correction
-
-
-def corrected(article: Article, correction: Correction, *, by, changed: bool = False) -> None:
-    """Record that `correction` was appended (or changed) and move the article's dateModified.
-
-    Called inside the caller's transaction, with the article locked (the admin's inline does this too).
-    """
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now(), version=F("version") + 1)
-    article.refresh_from_db(fields=["updated_at", "version"])
-    AuditEvent.record(
-        actor=by,
-        subject=article,
-        action="article.correction_changed" if changed else "article.correction",
-        from_state=article.status,
-        to_state=article.status,
-        note=correction.text[:500],
-        details={"correction": correction.pk, "kind": correction.kind, "version": article.version},
-    )
-
-
-# --- the editor's queues (dashboard and changelist filter) --------------------------------------------------
-
-QUEUES = {
-    "my_drafts": "My drafts",
-    "my_review": "Waiting for my review",
-    "changes_requested": "Changes requested of me",
-    "pending_changes": "Changes to live articles waiting for review",
-    "scheduled": "Scheduled",
-    "recently_published": "Recently published (7 days)",
-}
-RECENT_DAYS = 7
-
-
-def queue_q(key: str, *, editor, now: datetime.datetime | None = None) -> Q:
-    """The articles in queue `key` for the person whose Editor profile is `editor` (None: no profile).
-
-    "My" queues are empty for a user without an Editor profile; the shared ones (scheduled, recently
-    published) are the whole newsroom's.
-    """
-    now = now or timezone.now()
-    nothing = Q(pk__isnull=True)  # matches no row
-    match key:
-        case "my_drafts":
-            return Q(editor=editor, status=S.DRAFT) if editor else nothing
-        case "my_review":
-            return Q(responsible_editor=editor, status=S.IN_REVIEW) & ~Q(editor=editor) if editor else nothing
-        case "changes_requested":
-            return Q(editor=editor, status=S.CHANGES_REQUESTED) if editor else nothing
-        case "pending_changes":
-            # The whole newsroom's: any responsible editor who did not write the change may publish it.
-            return Q(
-                Exists(ArticleRevision.objects.filter(article=OuterRef("pk"), state=ArticleRevision.State.PENDING))
-            )
-        case "scheduled":
-            return Q(status=S.SCHEDULED, published_at__gt=now)
-        case "recently_published":
-            return Q(
-                status__in=[S.PUBLISHED, S.SCHEDULED],
-                published_at__lte=now,
-                published_at__gt=now - datetime.timedelta(days=RECENT_DAYS),
-            )
-    raise KeyError(key)
-
-
-def editor_profile(user):
-    """The Editor profile of a signed-in user, or None."""
-    from .models import Editor
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Editor.objects.filter(user=user).first()
-
-
-def queue_counts(user) -> dict[str, int]:
-    """How many articles are in each of `user`'s queues, in one query."""
-    editor, now = editor_profile(user), timezone.now()
-    return Article.objects.aggregate(
-        **{key: Count("pk", filter=queue_q(key, editor=editor, now=now)) for key in QUEUES}
     )
