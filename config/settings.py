@@ -215,6 +215,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# The one place that joins the two apps: `articles` shows the credit line and links to the complaint form
+# without naming `editorial` (STYLE.md 16; docs/decisions.md, "one direction, explicit"). Not swappable:
+# the database schema points at this model.
+CREDIT_LINE_MODEL = "editorial.Editor"
+COPYRIGHT_COMPLAINT_URL_NAME = "editorial:complaint_new"
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "Simplified Chinese"), ("fr", "French"), ("ru", "Russian")]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")

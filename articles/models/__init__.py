@@ -17,6 +17,7 @@ from .article import (  # noqa: F401
     ArticleQuerySet,
     Correction,
     SubqueryCount,
+    credit_line_model,
     private_storage,
 )
 from .content import (  # noqa: F401

@@ -311,13 +311,13 @@ class Article(PublicContent, models.Model):
     )
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     editor = models.ForeignKey(
-        "editorial.Editor",
+        settings.CREDIT_LINE_MODEL,
         on_delete=models.PROTECT,
         related_name="edited_articles",
         help_text="First name on the credit line: “Edit: …”. The person who wrote or edited the copy.",
     )
     responsible_editor = models.ForeignKey(
-        "editorial.Editor",
+        settings.CREDIT_LINE_MODEL,
         on_delete=models.PROTECT,
         related_name="responsible_for_articles",
         help_text="Second name on the credit line: “Responsible editor: …”. Must not be the editor.",
@@ -460,6 +460,11 @@ class Article(PublicContent, models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+def credit_line_model() -> type[models.Model]:
+    """The model of the people on the credit line (`settings.CREDIT_LINE_MODEL`), each with a public page."""
+    return Article._meta.get_field("editor").related_model
 
 
 def unknown_image_ids(ids: list[int]) -> list[int]:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from articles.models import Article
 from editorial.models import AuditEvent
 
-from . import revisions
+from . import dates, revisions
 from .permissions import ACTOR_DESCRIPTIONS, Actor, authors_of_version, is_articles_editor, may_act, wrote_this_version
 
 S = Article.Status
@@ -152,6 +152,14 @@ TRANSITIONS: dict[str, Transition] = {
             drastic=True,
             help="Chief editors only: publish without the second person's review. Recorded as an override.",
         ),
+        Transition(
+            "load",
+            "Load at its recorded state",
+            frozenset({S.DRAFT}),
+            frozenset({S.IN_REVIEW, S.PUBLISHED, S.SCHEDULED}),
+            Actor.CHIEF,
+            help="The system only: a new article comes in at the state it had where it was written (the demo).",
+        ),
         # The copyright measure (issue 6) calls these two; they are exactly reversible.
         Transition(
             "withhold",
@@ -188,7 +196,7 @@ def available_transitions(article: Article, user) -> list[Transition]:
         t
         for t in TRANSITIONS.values()
         if article.status in t.sources
-        and t.name != "return_to_review"
+        and t.name not in {"return_to_review", "load"}  # done by the system, not offered as buttons
         and may_act(user, t.actor, article, authors=authors)
         and not (t.name in {"unschedule", "schedule"} and article.status == S.SCHEDULED and article.is_live)
     ]
@@ -268,7 +276,7 @@ def _move(
         if change is not None:
             change(locked)  # sees the article as it was, and may still refuse
         if to_state not in (S.SCHEDULED, S.PUBLISHED, S.WITHHELD) and from_state != S.WITHHELD:
-            _forget_future_first_publication(locked)
+            dates.forget_future_first_publication(locked)
         locked.status = to_state
         locked.version += 1
         locked.save()
@@ -301,6 +309,7 @@ def _past(t: Transition) -> str:
         "override_publish": "published by override",
         "withhold": "withheld",
         "restore": "restored",
+        "load": "loaded",
     }[t.name]
 
 
@@ -318,28 +327,6 @@ def copy_state(source: Article, target: Article) -> None:
         "withheld_note",
     ):
         setattr(target, name, getattr(source, name))
-
-
-def _go_live(article: Article, at: datetime.datetime | None = None) -> None:
-    """Set the publication time for going live now, or at `at` (or keep an earlier time when republishing)."""
-    now = timezone.now()
-    if at is not None:
-        article.published_at = at
-    elif article.published_at is None or article.published_at > now:
-        article.published_at = now
-    _set_first_publication(article)
-
-
-def _set_first_publication(article: Article) -> None:
-    """`first_published_at` is when the article first went (or, scheduled, will go) live; once past, it stays."""
-    if article.first_published_at is None or article.first_published_at > timezone.now():
-        article.first_published_at = article.published_at
-
-
-def _forget_future_first_publication(article: Article) -> None:
-    """A schedule that never came to pass leaves no first publication behind."""
-    if article.first_published_at is not None and article.first_published_at > timezone.now():
-        article.first_published_at = None
 
 
 def _check_future(at: datetime.datetime | None) -> datetime.datetime:
@@ -382,7 +369,7 @@ def schedule(
         if a.is_live:
             raise WrongState("It is already live; unpublish it first if it must come down.")
         a.published_at = at
-        _set_first_publication(a)
+        dates.set_first_publication(a)
 
     return _move(
         article,
@@ -407,7 +394,7 @@ def unschedule(article: Article, *, by, note: str = "", expected_version: int | 
 
 def publish(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
     """Put the article live now. From review, this is the second person's approval and publication at once."""
-    return _move(article, "publish", by=by, note=note, expected_version=expected_version, change=_go_live)
+    return _move(article, "publish", by=by, note=note, expected_version=expected_version, change=dates.go_live)
 
 
 def unpublish(article: Article, *, by, note: str, expected_version: int | None = None) -> Article:
@@ -442,7 +429,7 @@ def override_publish(
         note=note,
         expected_version=expected_version,
         target=S.SCHEDULED if at else S.PUBLISHED,
-        change=(lambda a: _go_live(a, at)) if at else _go_live,
+        change=(lambda a: dates.go_live(a, at)) if at else dates.go_live,
         details={
             "override": True,
             "actor_is_articles_editor": article_editor_is_chief,
@@ -485,3 +472,16 @@ def restore(article: Article, *, by, note: str, details: dict | None = None) -> 
         system_allowed=True,
         change=change,
     )
+
+
+def load(article: Article, *, state: str, published_at: datetime.datetime | None = None, note: str = "") -> Article:
+    """Bring a new draft to the state it had where it was written (the demo's stories): the system only.
+
+    A published story keeps its past publication time as its first; a scheduled one goes live at its time.
+    """
+
+    def change(a: Article) -> None:
+        a.published_at = published_at
+        a.first_published_at = published_at if state == S.PUBLISHED else None
+
+    return _move(article, "load", by=None, note=note, target=state, change=change, system_allowed=True)
