@@ -19,6 +19,7 @@ from .article import (  # noqa: F401
     SubqueryCount,
     credit_line_model,
     private_storage,
+    sync_inline_images,
 )
 from .content import (  # noqa: F401
     CONTENT_VERSION_KEY,

@@ -427,10 +427,7 @@ class Article(PublicContent, models.Model):
             self.slug = unique_slug(self, self.title, max_length=250)
         self.body = sanitise_body(self.body)
         super().save(*args, **kwargs)
-        # Only pictures that exist: a marker naming no picture (refused by clean_fields() in every form) must
-        # not reach the relation, where the database would fail the whole save at commit (issue 12, point 4).
-        ids = self.inline_image_ids()
-        self.inline_images.set(list(Image.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else [])
+        sync_inline_images(self)  # derived from the body, like the sanitised body itself (docs/decisions.md)
 
     def reader_change(self, pk: int | None = None) -> None:
         """Purge the pages that show this article: those tagged with its key (its page, the pages that
@@ -460,6 +457,17 @@ class Article(PublicContent, models.Model):
             and self.published_at is not None
             and self.published_at <= timezone.now()
         )
+
+
+def sync_inline_images(article: Article) -> None:
+    """Keep `article.inline_images` equal to the pictures its body places with `[[image:ID]]` markers.
+
+    An index of the body, so every save of a body refreshes it. Only pictures that exist: a marker naming no
+    picture (refused by clean_fields() in every form) must not reach the relation, where the database would
+    fail the whole save at commit (issue 12, point 4).
+    """
+    ids = article.inline_image_ids()
+    article.inline_images.set(list(Image.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else [])
 
 
 def credit_line_model() -> type[models.Model]:
