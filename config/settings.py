@@ -215,11 +215,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-# The one place that joins the two apps: `articles` shows the credit line and links to the complaint form
-# without naming `editorial` (STYLE.md 16; docs/decisions.md, "one direction, explicit"). Not swappable:
-# the database schema points at this model.
-CREDIT_LINE_MODEL = "editorial.Editor"
-COPYRIGHT_COMPLAINT_URL_NAME = "editorial:complaint_new"
+CREDIT_LINE_MODEL, COPYRIGHT_COMPLAINT_URL_NAME = "editorial.Editor", "editorial:complaint_new"  # STYLE.md 16
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "Simplified Chinese"), ("fr", "French"), ("ru", "Russian")]
