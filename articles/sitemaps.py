@@ -7,7 +7,6 @@ templates so the index, too, names SITE_URL rather than whatever host the reques
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
@@ -20,7 +19,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import edge
-from .models import Article, Initiative, Section
+from .models import Article, Initiative, Section, credit_line_model
 
 # Google News takes articles from the last two days, at most 1,000 per sitemap.
 NEWS_WINDOW = timedelta(days=2)
@@ -84,7 +83,7 @@ class EditorSitemap(SiteSitemap):
     changefreq = "weekly"
 
     def items(self):
-        Editor = apps.get_model("editorial", "Editor")
+        Editor = credit_line_model()
         published = Article.objects.published()
         # Two EXISTS probes per editor, not a join of every article twice and a DISTINCT over the result:
         # the join took minutes at 100,000 articles (docs/performance.md).

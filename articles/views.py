@@ -14,7 +14,6 @@ from functools import wraps
 from typing import NamedTuple
 from urllib.parse import urlencode
 
-from django.apps import apps
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
@@ -40,6 +39,7 @@ from .models import (
     article_page,
     clean_search_query,
     content_state,
+    credit_line_model,
     initiatives_with_counts,
     is_searchable,
     recommendation_set,
@@ -411,7 +411,7 @@ class ArticleDetailView(ArticleQuerysetMixin, DetailView):
         recommendations.tag(self.request)
         return super().get_context_data(
             recommendations=recommendations,
-            complaint_url=reverse("editorial:complaint_new")
+            complaint_url=reverse(settings.COPYRIGHT_COMPLAINT_URL_NAME)
             + "?"
             + urlencode({"url": absolute_url(article.get_absolute_url())}),
             **kwargs,
@@ -569,7 +569,7 @@ class EditorView(SubjectListingView):
     template_name = "articles/editor.html"
 
     def get_subject(self):
-        Editor = apps.get_model("editorial", "Editor")
+        Editor = credit_line_model()
         return get_object_or_404(Editor, slug=self.kwargs["slug"])
 
     def filter_articles(self, queryset):

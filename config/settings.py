@@ -215,6 +215,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+CREDIT_LINE_MODEL, COPYRIGHT_COMPLAINT_URL_NAME = "editorial.Editor", "editorial:complaint_new"  # STYLE.md 16
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hans", "Simplified Chinese"), ("fr", "French"), ("ru", "Russian")]
 TIME_ZONE = env("TIME_ZONE", "Asia/Shanghai")
@@ -338,7 +340,7 @@ def _holidays(name: str) -> frozenset[date]:
     return frozenset(days)
 
 
-# Public holidays that complaint clocks do not count as business days (editorial/complaints.py), e.g.
+# Public holidays that complaint clocks do not count as business days (editorial/copyright/deadlines.py), e.g.
 # "2026-12-25,2027-01-01". Weekends are never counted.
 COMPLAINT_HOLIDAYS = _holidays("COMPLAINT_HOLIDAYS")
 COMPLAINT_DECISION_BUSINESS_DAYS_BY_REGIME: dict[str, int] = {}

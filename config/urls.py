@@ -4,7 +4,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("preview/", include("editorial.preview_urls")),
+    path("preview/", include("editorial.newsroom.preview_urls")),
     path("", include("editorial.urls")),
     path("", include("articles.urls")),
 ]

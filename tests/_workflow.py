@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles.models import Article
 from editorial.models import Editor
-from editorial.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR
+from editorial.newsroom.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 
 S = Article.Status

@@ -6,7 +6,7 @@ from django.db.models import ProtectedError
 
 from articles.models import Article
 from editorial.models import Editor
-from editorial.roles import ROLES
+from editorial.newsroom.roles import ROLES
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,

@@ -203,9 +203,7 @@ def test_reversing_a_rejection_needs_the_measures_and_a_second_decision_of_the_s
     reject(complaint, wang)
     appeal = moves.complaint_lodge_appeal(complaint=complaint, by="notifier", reasons="Please look again.")
     with pytest.raises(ComplaintError, match="say which measure applies"):
-        moves.complaint_decide_appeal(
-            appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="They are right."
-        )
+        moves.complaint_decide_appeal(appeal=appeal, by=li, outcome=Appeal.Outcome.REVERSED, reasons="They are right.")
     moves.complaint_decide_appeal(
         appeal=appeal, by=li, outcome=Appeal.Outcome.CONFIRMED, reasons="The rejection stands."
     )

@@ -4,9 +4,9 @@ superusers included, can edit or delete an entry from the admin."""
 import pytest
 from django.urls import reverse
 
-from editorial import workflow
 from editorial.models import AuditEvent
 from editorial.models.audit import AppendOnlyError
+from editorial.newsroom import workflow
 from tests import _workflow
 from tests._workflow import S, make_article
 

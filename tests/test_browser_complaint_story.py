@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, Measure, OutboundMessage
-from editorial.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
+from editorial.newsroom.roles import ROLE_COPYRIGHT_OFFICER, sync_roles
 from tests.browser_helpers import on_live_server, serious_violations
 from tests.factories import ArticleFactory, EditorFactory, UserFactory
 

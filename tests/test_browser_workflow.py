@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from editorial.models import AuditEvent
-from editorial.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
+from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person, workflow_url
 from tests.factories import ArticleFactory
 

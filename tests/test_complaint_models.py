@@ -108,5 +108,3 @@ def test_tokens_are_stored_only_as_their_hash():
 
 
 # --- reading pages in tests (no HTML library in the test stack) ---------------------------------------------
-
-

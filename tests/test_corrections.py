@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from articles.models import Article, Correction
-from editorial import workflow
 from editorial.models import AuditEvent
+from editorial.newsroom import corrections, workflow
 from tests import _workflow
 from tests._workflow import S, change_url, form_data, make_article
 
@@ -114,7 +114,7 @@ def test_append_correction_is_one_call_for_other_features(newsroom, published):
     """The copyright measure "correct" (issue 6) appends a correction the same way."""
     version = published.version
     with time_machine.travel(CORRECTED, tick=False):
-        correction = workflow.append_correction(
+        correction = corrections.append_correction(
             published, by=newsroom.officer.user, kind="legal", text="The source is now credited."
         )
     published.refresh_from_db()
@@ -134,6 +134,6 @@ def test_append_correction_is_one_call_for_other_features(newsroom, published):
 )
 def test_a_bad_correction_is_refused_and_stores_nothing(newsroom, published, who, kind, text, error):
     with pytest.raises(error):
-        workflow.append_correction(published, by=getattr(newsroom, who).user, kind=kind, text=text)
+        corrections.append_correction(published, by=getattr(newsroom, who).user, kind=kind, text=text)
     assert not Correction.objects.filter(article=published).exists()
     assert not AuditEvent.objects.for_object(published).exists()

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, ComplaintItem, Measure
-from editorial.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR
+from editorial.newsroom.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR
 from tests.copyright_helpers import (
     SECRET_ADDRESS,
     SECRET_EMAIL,

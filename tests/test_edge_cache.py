@@ -17,8 +17,8 @@ from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 
-from editorial import workflow
-from editorial.roles import sync_roles
+from editorial.newsroom import workflow
+from editorial.newsroom.roles import sync_roles
 from tests._workflow import S, make_article, newsroom  # noqa: F401 - newsroom is a fixture
 from tests.varnish import VCL, compile_vcl, start_varnish
 

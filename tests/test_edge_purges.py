@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 from articles import edge
 from articles.models import Section
 from articles.tasks import purge_edge
-from editorial import workflow
+from editorial.newsroom import workflow
 from tests._workflow import S, make_article, newsroom  # noqa: F401 - newsroom is a fixture
 from tests.factories import ArticleFactory, CorrectionFactory, EditorFactory, RenderedImageFactory
 

@@ -4,7 +4,7 @@ refused with a clear conflict message showing what changed; nothing is silently 
 import pytest
 
 from articles.models import Article
-from editorial import workflow
+from editorial.newsroom import workflow
 from tests import _workflow
 from tests._workflow import S, change_url, form_data, make_article
 

@@ -69,7 +69,7 @@ def test_the_writer_sees_their_queues_with_counts(client, newsroom, desk):
 
 
 def test_a_change_to_a_live_article_waits_on_everyones_desk(client, newsroom, desk):
-    from editorial import editing, revisions
+    from editorial.newsroom import editing, revisions
     from tests._workflow import S, make_article
 
     live = make_article(newsroom, S.PUBLISHED, title="Live and being changed")

@@ -25,10 +25,10 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from config.middleware import UnstorableCharactersMiddleware
-from editorial import revisions
 from editorial.copyright import moves
 from editorial.copyright.evidence import CheckedFile
 from editorial.models import ContactInquiry, NotifierSanction
+from editorial.newsroom import revisions
 from tests.copyright_helpers import (
     FORM_URL,
     Kind,

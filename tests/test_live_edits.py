@@ -2,7 +2,7 @@
 
 A change to a live article's words, pictures, credit line or source contact waits, as a pending revision
 that readers do not see, until a responsible editor who did not write it publishes it. The credited
-responsible editor's own small fixes go live at once, recorded. The rule is `editorial/editing.py`; the
+responsible editor's own small fixes go live at once, recorded. The rule is `editorial/newsroom/editing.py`; the
 admin only wires the form to it, so most tests go through the admin as a person would, and some call the
 functions directly.
 """
@@ -10,8 +10,8 @@ functions directly.
 import pytest
 from django.urls import reverse
 
-from editorial import editing, revisions, workflow
 from editorial.models import ArticleRevision, AuditEvent
+from editorial.newsroom import editing, revisions, workflow
 from tests import _workflow
 from tests._workflow import S, change_url, form_data, make_article, messages_of
 

@@ -21,7 +21,7 @@ from editorial.demo import DemoReport, load_accounts, load_editors
 from editorial.demo.content import EDITORS, INITIATIVES, MILESTONES, SECTIONS
 from editorial.demo.stories import STORIES
 from editorial.models import Editor
-from editorial.roles import ROLES
+from editorial.newsroom.roles import ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -96,7 +96,7 @@ def test_a_withheld_article_leaves_home_listings_feeds_sitemaps_search_and_recom
 
 def test_a_never_published_withheld_article_stays_a_plain_404(client):
     draft = ArticleFactory(status=Article.Status.DRAFT, published_at=None, first_published_at=None)
-    from editorial import workflow
+    from editorial.newsroom import workflow
 
     workflow.withhold(draft, by=officer(), note="Complaint by letter.", public_note="Withheld.")
     assert client.get(draft.get_absolute_url()).status_code == 404

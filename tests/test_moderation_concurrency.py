@@ -14,7 +14,7 @@ from editorial.copyright.moves import ItemDecision
 from editorial.copyright.states import AlreadyDecidedError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import AffectedParty, Appeal, AuditEvent, Complaint, CounterNotice, Measure, OutboundMessage
-from editorial.roles import sync_roles
+from editorial.newsroom.roles import sync_roles
 from tests.conftest import requires_postgres
 from tests.copyright_helpers import Kind, Outcome, at_once, officer, received, reject
 from tests.factories import ArticleFactory

@@ -24,7 +24,7 @@ from django.utils import timezone
 from articles import cache as page_cache
 from articles import views
 from articles.models import Article
-from editorial import workflow
+from editorial.newsroom import workflow
 from tests._workflow import S, make_article, newsroom  # noqa: F401 - newsroom is a fixture
 from tests.factories import (
     ArticleFactory,

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from editorial import preview, workflow
 from editorial.models import AuditEvent
+from editorial.newsroom import preview, workflow
 from tests import _workflow
 from tests._workflow import S, change_url, make_article
 from tests.factories import InitiativeFactory

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from articles.models import Article
-from editorial import revisions, workflow
 from editorial.models import ArticleRevision, AuditEvent
+from editorial.newsroom import revisions, workflow
 from tests import _workflow
 from tests._workflow import S, change_url, form_data, make_article, messages_of
 from tests.factories import ImageFactory, InitiativeFactory, SectionFactory

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import Resolver404, resolve, reverse
 
 from articles.models import Article
-from editorial import workflow
+from editorial.newsroom import workflow
 from tests import _workflow
 from tests._workflow import S, make_article, messages_of, workflow_url
 

@@ -22,12 +22,9 @@ SCANNED = ("articles", "editorial", "config")
 # The only place a complaint's status changes (moves/step.py; the package's moves all call it).
 COMPLAINT_MOVES = "editorial/copyright/moves/"
 
-# Where an article's status is written today. The newsroom half of issue 14 narrows this to the workflow
-# alone (the demo should build its stories through the workflow's moves or from data).
-ARTICLE_WRITERS = {
-    "editorial/workflow.py",
-    "editorial/demo/__init__.py",
-}
+# The one place an article's status is written: the newsroom's workflow (the demo loads its stories through
+# the workflow's `load` move; tests/test_article_status_one_place.py checks the article side in detail).
+ARTICLE_WRITERS = {"editorial/newsroom/workflow.py"}
 
 OTHER_MODELS = re.compile(r"^(OutboundMessage|ContactInquiry|TaskResultStatus)\.")
 WRITING_METHODS = {"update", "create", "get_or_create", "update_or_create"}
@@ -129,7 +126,6 @@ def test_only_the_copyright_moves_change_a_complaints_status():
 def test_only_the_listed_newsroom_modules_change_an_articles_status():
     found = writers()
     article_writers = {path for path in found if not path.startswith(COMPLAINT_MOVES)}
-    # Exactly today's list: a new writer fails, and a writer that stops writing must leave the list, so the
-    # newsroom half of issue 14 can narrow it to editorial's workflow alone.
+    # Exactly the workflow: a new writer fails, and so does a workflow that stopped writing (a broken scan).
     assert article_writers == ARTICLE_WRITERS
     assert not any(path.startswith("articles/") for path in article_writers)

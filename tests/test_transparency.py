@@ -455,7 +455,7 @@ def test_the_report_counts_what_the_moderation_moves_record(client):
     made with the real moves, land in the report where the builders above assume."""
     from editorial.copyright.moves import ItemDecision, complaint_decide, complaint_decide_appeal
     from editorial.copyright.states import AFFECTED_PARTY
-    from editorial.roles import ROLE_COPYRIGHT_OFFICER
+    from editorial.newsroom.roles import ROLE_COPYRIGHT_OFFICER
     from tests.copyright_helpers import received_complaint
     from tests.factories import EditorFactory, UserFactory
 

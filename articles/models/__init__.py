@@ -15,8 +15,8 @@ from .article import (  # noqa: F401
     RECOMMENDATION_SCAN,
     Article,
     ArticleQuerySet,
-    Correction,
     SubqueryCount,
+    credit_line_model,
     private_storage,
 )
 from .content import (  # noqa: F401
@@ -31,6 +31,8 @@ from .content import (  # noqa: F401
     content_version,
     unique_slug,
 )
+from .corrections import Correction  # noqa: F401
+from .inline import sync_inline_images, unknown_image_ids, unknown_images_message  # noqa: F401
 from .pictures import (  # noqa: F401
     Image,
     ImageQuerySet,

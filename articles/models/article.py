@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from ..richtext import INLINE_IMAGE_RE, sanitise_body
 from .content import PublicContent, PublicContentQuerySet, article_changed, content_changed, unique_slug
+from .inline import sync_inline_images, unknown_image_ids, unknown_images_message  # noqa: F401
 from .pictures import Image
 from .search import (
     _FTS_MATCH_SQL,
@@ -311,13 +312,13 @@ class Article(PublicContent, models.Model):
     )
     language = models.CharField(max_length=10, choices=settings.LANGUAGES, default="en")
     editor = models.ForeignKey(
-        "editorial.Editor",
+        settings.CREDIT_LINE_MODEL,
         on_delete=models.PROTECT,
         related_name="edited_articles",
         help_text="First name on the credit line: “Edit: …”. The person who wrote or edited the copy.",
     )
     responsible_editor = models.ForeignKey(
-        "editorial.Editor",
+        settings.CREDIT_LINE_MODEL,
         on_delete=models.PROTECT,
         related_name="responsible_for_articles",
         help_text="Second name on the credit line: “Responsible editor: …”. Must not be the editor.",
@@ -427,10 +428,7 @@ class Article(PublicContent, models.Model):
             self.slug = unique_slug(self, self.title, max_length=250)
         self.body = sanitise_body(self.body)
         super().save(*args, **kwargs)
-        # Only pictures that exist: a marker naming no picture (refused by clean_fields() in every form) must
-        # not reach the relation, where the database would fail the whole save at commit (issue 12, point 4).
-        ids = self.inline_image_ids()
-        self.inline_images.set(list(Image.objects.filter(pk__in=ids).values_list("pk", flat=True)) if ids else [])
+        sync_inline_images(self)  # derived from the body, like the sanitised body itself (docs/decisions.md)
 
     def reader_change(self, pk: int | None = None) -> None:
         """Purge the pages that show this article: those tagged with its key (its page, the pages that
@@ -462,48 +460,9 @@ class Article(PublicContent, models.Model):
         )
 
 
-def unknown_image_ids(ids: list[int]) -> list[int]:
-    """Those of `ids` that name no picture in the library, in order, each once."""
-    wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return []
-    known = set(Image.objects.filter(pk__in=wanted).values_list("pk", flat=True))
-    return [pk for pk in wanted if pk not in known]
-
-
-def unknown_images_message(ids: list[int]) -> str:
-    markers = ", ".join(f"[[image:{pk}]]" for pk in ids)
-    if len(ids) == 1:
-        return f"There is no picture {ids[0]} in the library: check the marker {markers}, or add the picture first."
-    listed = ", ".join(str(pk) for pk in ids)
-    return f"There are no pictures {listed} in the library: check the markers {markers}, or add the pictures first."
-
-
-class Correction(PublicContent, models.Model):
-    class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        LEGAL = "legal", "Legal notice"
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
-    kind = models.CharField(max_length=20, choices=Kind, default=Kind.CORRECTION)
-    text = models.TextField(help_text="What was wrong and what is right now, in plain words. Shown publicly.")
-    published_at = models.DateTimeField(default=timezone.now, help_text="The date shown beside the correction.")
-
-    objects = PublicContentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["article", "published_at", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} to “{self.article}” on {self.published_at:%Y-%m-%d}"
-
-    def get_absolute_url(self) -> str:
-        return f"{self.article.get_absolute_url()}#correction-{self.pk}"
-
-    def reader_change(self, pk: int | None = None) -> None:
-        # A correction shows on its article's page only.
-        article_changed(self.article_id, listed=False)
+def credit_line_model() -> type[models.Model]:
+    """The model of the people on the credit line (`settings.CREDIT_LINE_MODEL`), each with a public page."""
+    return Article._meta.get_field("editor").related_model
 
 
 def private_storage():

@@ -19,8 +19,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 
-from .article import Article, Correction
+from .article import Article
 from .content import ContentState, content_state
+from .corrections import Correction
 from .pictures import Image
 from .topics import Initiative
 

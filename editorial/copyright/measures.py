@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from articles.models import Article, Correction, Image, private_storage
-from editorial import revisions, workflow
 from editorial.copyright import takedowns
 from editorial.copyright.states import OFFICER, SYSTEM, ComplaintError, ComplaintPermissionError, ComplaintStateError
 from editorial.models import AuditEvent, Complaint, ComplaintItem, Measure
+from editorial.newsroom import corrections, revisions, workflow
 
 # What replaces a redacted passage when the officer gives no replacement text.
 REDACTION_TEXT = "[Passage removed following a copyright complaint.]"
@@ -330,7 +330,7 @@ def _correct(item: ComplaintItem, *, by, complaint: Complaint, spec: CorrectionS
         details={"complaint": complaint.pk, "reference": complaint.reference, "version": article.version},
     )
     try:
-        public_correction = workflow.append_correction(article, by=by, kind=spec.kind, text=spec.public_text)
+        public_correction = corrections.append_correction(article, by=by, kind=spec.kind, text=spec.public_text)
     except workflow.WorkflowError as error:
         raise ComplaintPermissionError(str(error)) from None
     after = {name: getattr(article, name) for name in _TEXT_FIELDS}
@@ -384,7 +384,7 @@ def _undo_correction(measure: Measure, *, by, complaint: Complaint) -> None:
         text=f"The change made to this article on {timezone.localtime(measure.applied_at):%d %B %Y} after a "
         "copyright complaint has been undone: the text is again as it was before.",
     )
-    workflow.corrected(article, note, by=by)
+    corrections.corrected(article, note, by=by)
     AuditEvent.record(
         actor=by,
         subject=article,

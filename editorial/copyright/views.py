@@ -2,7 +2,6 @@
 tracking page and follow-ups, the affected party's answer page, and the contact form. Each action calls a
 named move (`editorial.copyright.moves`); a view only reads the form and turns errors into 4xx pages."""
 
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse

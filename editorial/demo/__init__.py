@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction, Image, Initiative, Milestone, Section
 from editorial.models import Editor
+from editorial.newsroom import workflow
 
 from . import pictures
 from .complaints import load_demo_complaints
@@ -206,9 +207,6 @@ def _create_article(report: DemoReport, data: StoryData, *, now, sections, edito
         section=sections.get(data.section),
         editor=editors[data.editor],
         responsible_editor=editors[data.responsible_editor],
-        status=data.status,
-        published_at=published_at,
-        first_published_at=published_at if data.status == Article.Status.PUBLISHED else None,
         featured=data.featured,
         hero_image=_hero_image(report, data.hero, key=data.initiatives[0]) if data.hero else None,
         rights_basis=data.rights_basis,
@@ -218,7 +216,9 @@ def _create_article(report: DemoReport, data: StoryData, *, now, sections, edito
         language="en",
     )
     article.full_clean(exclude=["tags"])
-    article.save()
+    article.save()  # a draft: only the workflow moves it on, to the state the story had
+    if data.status != Article.Status.DRAFT:
+        workflow.load(article, state=data.status, published_at=published_at, note="Demo story.")
     article.initiatives.set([initiatives[slug] for slug in data.initiatives if slug in initiatives])
     article.tags.add(*data.tags)
     for correction in data.corrections:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from editorial.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR
+from editorial.newsroom.roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER, ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ class AccountData:
     username: str
     first_name: str
     last_name: str
-    role: str  # a group from editorial.roles, or "" for the superuser
+    role: str  # a group from editorial.newsroom.roles, or "" for the superuser
     editor: str = ""  # slug of the Editor profile this account belongs to
 
 

@@ -1,10 +1,10 @@
-"""Create the four newsroom roles as groups with their permissions (editorial/roles.py)."""
+"""Create the four newsroom roles as groups with their permissions (editorial/newsroom/roles.py)."""
 
 from django.db import migrations
 
 
 def create_roles(apps, schema_editor):
-    from editorial.roles import sync_roles
+    from editorial.newsroom.roles import sync_roles
 
     sync_roles(apps)
 

@@ -1,10 +1,10 @@
-"""Give the Copyright officer and Chief editor roles their complaint permissions (editorial/roles.py)."""
+"""Give the Copyright officer and Chief editor roles their complaint permissions (editorial/newsroom/roles.py)."""
 
 from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    from editorial.roles import sync_roles
+    from editorial.newsroom.roles import sync_roles
 
     sync_roles(apps)
 

@@ -6,8 +6,8 @@ from django.db import migrations, models
 
 
 def sync_roles(apps, schema_editor):
-    # Officers may release a fingerprint; officers and the chief editor see them (editorial/roles.py).
-    from editorial.roles import sync_roles
+    # Officers may release a fingerprint; officers and the chief editor see them (editorial/newsroom/roles.py).
+    from editorial.newsroom.roles import sync_roles
 
     sync_roles(apps)
 

@@ -1,6 +1,6 @@
 """Every model of the `editorial` app, whichever desk's module defines it, so `editorial.models.X` works for
-migrations and code alike. The newsroom's models are beside this file; the copyright desk's are in
-`editorial/copyright/models/`."""
+migrations and code alike: the copyright desk's in `editorial/copyright/models/`, the newsroom desk's in
+`editorial/newsroom/models.py`, and beside this file the audit trail and the outbox, shared by both desks."""
 
 from editorial.copyright.models.appeals import Appeal
 from editorial.copyright.models.complaint import Complaint, ComplaintReferenceCounter
@@ -11,9 +11,10 @@ from editorial.copyright.models.measures import Measure
 from editorial.copyright.models.sanctions import NotifierSanction
 from editorial.copyright.models.takedowns import TakedownFingerprint
 
+# The newsroom desk's models live with its code; the app label stays `editorial` (issue 14).
+from editorial.newsroom.models import ArticleRevision, Editor  # noqa: E402
+
 from .audit import AuditEvent, OutboundMessage
-from .people import Editor
-from .revisions import ArticleRevision
 
 __all__ = [
     "AffectedParty",

@@ -26,7 +26,7 @@
      (EDGE_PURGE_URLS).
    wrk drives each page for a few seconds (the article page rotates over 300 addresses with a Lua script);
    the two reference views are measured straight at gunicorn at the start and the end of every tier.
-4. Through Varnish: the time from an officer's withhold (editorial.workflow.withhold, run in a child
+4. Through Varnish: the time from an officer's withhold (editorial.newsroom.workflow.withhold, run in a child
    process against the bench database, its purge task run at once) to the first 451 at the edge, 20 tries.
 5. Prints one table (requests/s, p50 and p99, each as a ratio to the reference views of its own tier) and
    the goals of issue 13 beside the figures; everything also goes to --json. At the end, the run's cache
@@ -413,7 +413,7 @@ def edge_get(port: int, path: str) -> tuple[int, str]:
 
 def withhold_to_451(config: dict) -> dict:
     """`WITHHOLD_TRIES` times: an article page cached at the edge, an officer withholds the article through
-    editorial.workflow.withhold (its purge task runs at once: TASKS_BACKEND=immediate), and the page is
+    editorial.newsroom.workflow.withhold (its purge task runs at once: TASKS_BACKEND=immediate), and the page is
     asked for through Varnish every few milliseconds until it answers 451; then the article is restored."""
     import django
 
@@ -422,8 +422,8 @@ def withhold_to_451(config: dict) -> dict:
     from django.contrib.auth import get_user_model
 
     from articles.models import Article
-    from editorial.roles import ROLE_COPYRIGHT_OFFICER
-    from editorial.workflow import restore, withhold
+    from editorial.newsroom.roles import ROLE_COPYRIGHT_OFFICER
+    from editorial.newsroom.workflow import restore, withhold
 
     edge_port = config["edge_port"]
     officer = get_user_model().objects.filter(groups__name=ROLE_COPYRIGHT_OFFICER, is_active=True).first()

@@ -22,10 +22,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from editorial.models import AuditEvent
 
-from .models import AuditEvent
-
-SALT = "masthead.editorial.preview"
+SALT = "masthead.editorial.preview"  # unchanged by the move (issue 14): links already sent keep working
 # How long a shared link may live, in hours; the admin offers these, and nothing longer is accepted.
 DURATIONS_HOURS = (24, 72, 168)
 DEFAULT_HOURS = 72

@@ -5,7 +5,7 @@ The rules (issue 12; docs/decisions.md, "what a save of a live article does"):
 - **Not live** (draft, in review, changes requested, approved, scheduled for later, unpublished): the save
   is applied and recorded (`record_edit`: a revision and an audit event). A change to the copy, pictures,
   credit line or source of approved or scheduled copy sends it back to review, whoever made it; the person
-  who made it counts as an author of the version (`workflow.authors_of_version`), so cannot approve it.
+  who made it counts as an author of the version (`permissions.authors_of_version`), so cannot approve it.
 - **Live, or withheld** (a restore would put it back live): readers see only what a second person approved.
   A change is held as a *pending revision* (`propose_change`) that readers do not see until a responsible
   editor who did not write it publishes it (`approve_change`), or someone discards it (`discard_change`).
@@ -27,9 +27,10 @@ from django.utils.html import strip_tags
 from taggit.utils import edit_string_for_tags
 
 from articles.models import Article, Image
+from editorial.models import AuditEvent
 
-from . import revisions, workflow
-from .models import ArticleRevision, AuditEvent
+from . import permissions, revisions, workflow
+from .models import ArticleRevision
 
 S = Article.Status
 State = ArticleRevision.State
@@ -224,7 +225,7 @@ def approve_change(article: Article, *, by, number: int, note: str = "") -> Arti
             raise EditRefused(NOT_WAITING)
         if by is None or not by.has_perm("articles.publish_article"):
             raise EditRefused("Only a responsible editor may publish a change to a live article.")
-        if workflow.wrote_this_version(by, locked):
+        if permissions.wrote_this_version(by, locked):
             raise EditRefused(
                 "You wrote or edited this change (or edited the article since it was last approved), so you cannot "
                 "publish it yourself: a second responsible editor must (the two-person rule)."

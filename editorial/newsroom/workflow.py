@@ -22,18 +22,16 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
 
-from articles.models import Article, Correction
+from articles.models import Article
+from editorial.models import AuditEvent
 
-from . import revisions
-from .models import ArticleRevision, AuditEvent
-from .roles import ROLE_CHIEF_EDITOR, ROLE_COPYRIGHT_OFFICER
+from . import dates, revisions
+from .permissions import ACTOR_DESCRIPTIONS, Actor, authors_of_version, is_articles_editor, may_act, wrote_this_version
 
 S = Article.Status
 
@@ -55,25 +53,6 @@ class NotPermitted(WorkflowError):
 
 class StaleArticle(WorkflowError):
     """The article changed since the page that asked for the transition was loaded."""
-
-
-class Actor(StrEnum):
-    """Who may make a transition. `may_act` below says what each one means."""
-
-    EDITOR = "editor"
-    REVIEWER = "reviewer"
-    PUBLISHER = "publisher"
-    CHIEF = "chief editor"
-    COPYRIGHT = "copyright officer"
-
-
-ACTOR_DESCRIPTIONS = {
-    Actor.EDITOR: "an editor (anyone who may edit articles)",
-    Actor.REVIEWER: "a responsible editor who did not write, edit or submit this version",
-    Actor.PUBLISHER: "a responsible editor",
-    Actor.CHIEF: "a chief editor",
-    Actor.COPYRIGHT: "a copyright officer or chief editor",
-}
 
 
 @dataclass(frozen=True)
@@ -173,6 +152,14 @@ TRANSITIONS: dict[str, Transition] = {
             drastic=True,
             help="Chief editors only: publish without the second person's review. Recorded as an override.",
         ),
+        Transition(
+            "load",
+            "Load at its recorded state",
+            frozenset({S.DRAFT}),
+            frozenset({S.IN_REVIEW, S.PUBLISHED, S.SCHEDULED}),
+            Actor.CHIEF,
+            help="The system only: a new article comes in at the state it had where it was written (the demo).",
+        ),
         # The copyright measure (issue 6) calls these two; they are exactly reversible.
         Transition(
             "withhold",
@@ -202,89 +189,6 @@ def allowed_targets(state: str) -> set[str]:
     return {target for t in TRANSITIONS.values() if state in t.sources for target in t.targets}
 
 
-# --- who is who ---------------------------------------------------------------------------------------------
-
-
-def _in_group(user, *names: str) -> bool:
-    if user.is_superuser:
-        return True
-    cached = getattr(user, "workflow_groups_cached", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True))
-        user.workflow_groups_cached = cached
-    return bool(cached & set(names))
-
-
-def is_articles_editor(user, article: Article) -> bool:
-    """Whether `user` is the person credited as `Edit:` on this article (the first of the two persons)."""
-    return user.pk is not None and article.editor.user_id == user.pk
-
-
-# What puts words into a version of an article (writing), and what closes a version off (a second person's
-# approval). Whoever did one of the first since the last of the second wrote the version now up for approval.
-WRITING_ACTIONS = frozenset(
-    {
-        "article.create",
-        "article.edit",
-        "article.submit",
-        "article.restore_revision",
-        "article.propose_change",
-    }
-)
-APPROVING_ACTIONS = frozenset(
-    {"article.approve", "article.publish", "article.override_publish", "article.approve_change"}
-)
-
-
-def authors_of_version(article: Article) -> set[int]:
-    """User ids of everyone who wrote, edited or submitted the version of `article` that is up for approval.
-
-    The two-person rule (issue 12): the credit line alone is not enough, because anyone who may edit can
-    change it. The audit trail says who created, edited, restored or submitted the article since a second
-    person last approved it; the credited editor counts too. A save that changed nothing is not writing.
-    """
-    authors = {article.editor.user_id} if article.editor_id and article.editor.user_id else set()
-    events = (
-        AuditEvent.objects.for_object(article)
-        .filter(action__in=WRITING_ACTIONS | APPROVING_ACTIONS)
-        .values_list("action", "actor_id", "details")
-    )
-    for action, actor_id, details in events:  # newest first
-        if action in APPROVING_ACTIONS:
-            break
-        if action == "article.edit" and not (details or {}).get("fields"):
-            continue
-        if actor_id is not None:
-            authors.add(actor_id)
-    return authors
-
-
-def wrote_this_version(user, article: Article, authors: set[int] | None = None) -> bool:
-    """Whether `user` is one of the people who wrote, edited or submitted the version up for approval."""
-    if user.pk is None:
-        return False
-    return user.pk in (authors if authors is not None else authors_of_version(article))
-
-
-def may_act(user, actor: Actor, article: Article, *, authors: set[int] | None = None) -> bool:
-    """Whether `user` counts as `actor` for this article (`authors`: `authors_of_version`, if known)."""
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    match actor:
-        case Actor.EDITOR:
-            return user.has_perm("articles.change_article")
-        case Actor.PUBLISHER:
-            return user.has_perm("articles.publish_article")
-        case Actor.REVIEWER:
-            # The two-person rule: whoever approves, sends back or publishes did not write this version.
-            return user.has_perm("articles.publish_article") and not wrote_this_version(user, article, authors)
-        case Actor.CHIEF:
-            return user.has_perm("articles.override_review")
-        case Actor.COPYRIGHT:
-            return _in_group(user, ROLE_COPYRIGHT_OFFICER, ROLE_CHIEF_EDITOR)
-    return False
-
-
 def available_transitions(article: Article, user) -> list[Transition]:
     """The transitions `user` may make on `article` now (what the admin offers as buttons)."""
     authors = authors_of_version(article)
@@ -292,7 +196,7 @@ def available_transitions(article: Article, user) -> list[Transition]:
         t
         for t in TRANSITIONS.values()
         if article.status in t.sources
-        and t.name != "return_to_review"
+        and t.name not in {"return_to_review", "load"}  # done by the system, not offered as buttons
         and may_act(user, t.actor, article, authors=authors)
         and not (t.name in {"unschedule", "schedule"} and article.status == S.SCHEDULED and article.is_live)
     ]
@@ -372,7 +276,7 @@ def _move(
         if change is not None:
             change(locked)  # sees the article as it was, and may still refuse
         if to_state not in (S.SCHEDULED, S.PUBLISHED, S.WITHHELD) and from_state != S.WITHHELD:
-            _forget_future_first_publication(locked)
+            dates.forget_future_first_publication(locked)
         locked.status = to_state
         locked.version += 1
         locked.save()
@@ -388,7 +292,7 @@ def _move(
             note=note,
             details={"version": locked.version, **(details or {})},
         )
-    _copy_state(locked, article)
+    copy_state(locked, article)
     return article
 
 
@@ -405,10 +309,12 @@ def _past(t: Transition) -> str:
         "override_publish": "published by override",
         "withhold": "withheld",
         "restore": "restored",
+        "load": "loaded",
     }[t.name]
 
 
-def _copy_state(source: Article, target: Article) -> None:
+def copy_state(source: Article, target: Article) -> None:
+    """Give the caller's instance `target` the state just saved on the locked row `source`."""
     if source is target:
         return
     for name in (
@@ -421,28 +327,6 @@ def _copy_state(source: Article, target: Article) -> None:
         "withheld_note",
     ):
         setattr(target, name, getattr(source, name))
-
-
-def _go_live(article: Article, at: datetime.datetime | None = None) -> None:
-    """Set the publication time for going live now, or at `at` (or keep an earlier time when republishing)."""
-    now = timezone.now()
-    if at is not None:
-        article.published_at = at
-    elif article.published_at is None or article.published_at > now:
-        article.published_at = now
-    _set_first_publication(article)
-
-
-def _set_first_publication(article: Article) -> None:
-    """`first_published_at` is when the article first went (or, scheduled, will go) live; once past, it stays."""
-    if article.first_published_at is None or article.first_published_at > timezone.now():
-        article.first_published_at = article.published_at
-
-
-def _forget_future_first_publication(article: Article) -> None:
-    """A schedule that never came to pass leaves no first publication behind."""
-    if article.first_published_at is not None and article.first_published_at > timezone.now():
-        article.first_published_at = None
 
 
 def _check_future(at: datetime.datetime | None) -> datetime.datetime:
@@ -485,7 +369,7 @@ def schedule(
         if a.is_live:
             raise WrongState("It is already live; unpublish it first if it must come down.")
         a.published_at = at
-        _set_first_publication(a)
+        dates.set_first_publication(a)
 
     return _move(
         article,
@@ -510,7 +394,7 @@ def unschedule(article: Article, *, by, note: str = "", expected_version: int | 
 
 def publish(article: Article, *, by, note: str = "", expected_version: int | None = None) -> Article:
     """Put the article live now. From review, this is the second person's approval and publication at once."""
-    return _move(article, "publish", by=by, note=note, expected_version=expected_version, change=_go_live)
+    return _move(article, "publish", by=by, note=note, expected_version=expected_version, change=dates.go_live)
 
 
 def unpublish(article: Article, *, by, note: str, expected_version: int | None = None) -> Article:
@@ -545,7 +429,7 @@ def override_publish(
         note=note,
         expected_version=expected_version,
         target=S.SCHEDULED if at else S.PUBLISHED,
-        change=(lambda a: _go_live(a, at)) if at else _go_live,
+        change=(lambda a: dates.go_live(a, at)) if at else dates.go_live,
         details={
             "override": True,
             "actor_is_articles_editor": article_editor_is_chief,
@@ -590,106 +474,14 @@ def restore(article: Article, *, by, note: str, details: dict | None = None) -> 
     )
 
 
-# --- actions that are not state changes, recorded the same way ----------------------------------------------
+def load(article: Article, *, state: str, published_at: datetime.datetime | None = None, note: str = "") -> Article:
+    """Bring a new draft to the state it had where it was written (the demo's stories): the system only.
 
-
-def append_correction(
-    article: Article, *, by, kind: str, text: str, published_at: datetime.datetime | None = None
-) -> Correction:
-    """Append a public correction. The article's `updated_at` (its dateModified) moves with it."""
-    if not may_act(by, Actor.PUBLISHER, article) and not may_act(by, Actor.COPYRIGHT, article):
-        raise NotPermitted("Only a responsible editor (or a copyright officer) may append a correction.")
-    text = (text or "").strip()
-    if not text:
-        raise WorkflowError("Write what was wrong and what is right now.")
-    if len(text) > MAX_NOTE_LENGTH:
-        raise WorkflowError(f"The correction is too long: at most {MAX_NOTE_LENGTH} characters, please.")
-    if kind not in Correction.Kind.values:
-        raise WorkflowError("Choose correction, clarification or legal notice.")
-    with transaction.atomic():
-        locked = Article.objects.select_for_update().get(pk=article.pk)
-        correction = Correction.objects.create(
-            article=locked, kind=kind, text=text, published_at=published_at or timezone.now()
-        )
-        corrected(locked, correction, by=by)
-    _copy_state(locked, article)
-    return correction
-
-
-def corrected(article: Article, correction: Correction, *, by, changed: bool = False) -> None:
-    """Record that `correction` was appended (or changed) and move the article's dateModified.
-
-    Called inside the caller's transaction, with the article locked (the admin's inline does this too).
+    A published story keeps its past publication time as its first; a scheduled one goes live at its time.
     """
-    Article.objects.filter(pk=article.pk).update(updated_at=timezone.now(), version=F("version") + 1)
-    article.refresh_from_db(fields=["updated_at", "version"])
-    AuditEvent.record(
-        actor=by,
-        subject=article,
-        action="article.correction_changed" if changed else "article.correction",
-        from_state=article.status,
-        to_state=article.status,
-        note=correction.text[:500],
-        details={"correction": correction.pk, "kind": correction.kind, "version": article.version},
-    )
 
+    def change(a: Article) -> None:
+        a.published_at = published_at
+        a.first_published_at = published_at if state == S.PUBLISHED else None
 
-# --- the editor's queues (dashboard and changelist filter) --------------------------------------------------
-
-QUEUES = {
-    "my_drafts": "My drafts",
-    "my_review": "Waiting for my review",
-    "changes_requested": "Changes requested of me",
-    "pending_changes": "Changes to live articles waiting for review",
-    "scheduled": "Scheduled",
-    "recently_published": "Recently published (7 days)",
-}
-RECENT_DAYS = 7
-
-
-def queue_q(key: str, *, editor, now: datetime.datetime | None = None) -> Q:
-    """The articles in queue `key` for the person whose Editor profile is `editor` (None: no profile).
-
-    "My" queues are empty for a user without an Editor profile; the shared ones (scheduled, recently
-    published) are the whole newsroom's.
-    """
-    now = now or timezone.now()
-    nothing = Q(pk__isnull=True)  # matches no row
-    match key:
-        case "my_drafts":
-            return Q(editor=editor, status=S.DRAFT) if editor else nothing
-        case "my_review":
-            return Q(responsible_editor=editor, status=S.IN_REVIEW) & ~Q(editor=editor) if editor else nothing
-        case "changes_requested":
-            return Q(editor=editor, status=S.CHANGES_REQUESTED) if editor else nothing
-        case "pending_changes":
-            # The whole newsroom's: any responsible editor who did not write the change may publish it.
-            return Q(
-                Exists(ArticleRevision.objects.filter(article=OuterRef("pk"), state=ArticleRevision.State.PENDING))
-            )
-        case "scheduled":
-            return Q(status=S.SCHEDULED, published_at__gt=now)
-        case "recently_published":
-            return Q(
-                status__in=[S.PUBLISHED, S.SCHEDULED],
-                published_at__lte=now,
-                published_at__gt=now - datetime.timedelta(days=RECENT_DAYS),
-            )
-    raise KeyError(key)
-
-
-def editor_profile(user):
-    """The Editor profile of a signed-in user, or None."""
-    from .models import Editor
-
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    return Editor.objects.filter(user=user).first()
-
-
-def queue_counts(user) -> dict[str, int]:
-    """How many articles are in each of `user`'s queues, in one query."""
-    editor, now = editor_profile(user), timezone.now()
-    return Article.objects.aggregate(
-        **{key: Count("pk", filter=queue_q(key, editor=editor, now=now)) for key in QUEUES}
-    )
+    return _move(article, "load", by=None, note=note, target=state, change=change, system_allowed=True)

@@ -27,8 +27,9 @@ from django.utils.html import escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Image, Initiative, Section
+from editorial.models import AuditEvent
 
-from .models import ArticleRevision, AuditEvent, Editor
+from .models import ArticleRevision, Editor
 
 # Field name → label an editor recognises (the order the history shows them in).
 FIELD_LABELS = {

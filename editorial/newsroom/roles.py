@@ -70,7 +70,7 @@ _COPYRIGHT_OFFICER = {
         "change_complaint",
         "decide_complaint",
         "add_notifiersanction",
-        # Release a removed picture or passage (editorial.takedowns.takedown_release): officers only.
+        # Release a removed picture or passage (editorial.copyright.takedowns.takedown_release): officers only.
         "change_takedownfingerprint",
     ],
 }
