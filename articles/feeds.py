@@ -16,14 +16,11 @@ from django.utils.html import escape
 from taggit.models import Tag
 
 from . import edge
+from .http import absolute_url
 from .models import Article, Initiative, shared_by_readers
 from .views import get_tag_or_404
 
 FEED_SIZE = 30
-
-
-def absolute(path: str) -> str:
-    return settings.SITE_URL + path
 
 
 @dataclass(frozen=True)
@@ -49,7 +46,7 @@ def feed_item(article: Article) -> FeedItem:
         title=article.title,
         # Readers treat a description as HTML; the standfirst is plain text.
         description=escape(article.dek),
-        link=absolute(article.get_absolute_url()),
+        link=absolute_url(article.get_absolute_url()),
         pubdate=article.published_at,
         updateddate=article.modified_at,
         author_name=f"{article.editor.display_name}, {article.responsible_editor.display_name}",
@@ -70,11 +67,11 @@ class LatestRssFeed(Feed):
     subtitle = description
 
     def link(self, obj=None) -> str:
-        return absolute("/")
+        return absolute_url("/")
 
     def feed_url(self, obj=None) -> str:
         # From the URL name, not the request: one Feed instance serves every request.
-        return absolute(reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None))
+        return absolute_url(reverse(self.url_name, kwargs={"slug": obj.slug} if obj is not None else None))
 
     def get_feed(self, obj, request: HttpRequest):
         """The feed, named for the edge cache by what it lists: every item, and the initiative or tag."""
@@ -153,7 +150,7 @@ class InitiativeRssFeed(LatestRssFeed):
     subtitle = description
 
     def link(self, obj: Initiative) -> str:
-        return absolute(obj.get_absolute_url())
+        return absolute_url(obj.get_absolute_url())
 
     def articles(self, obj: Initiative):
         return Article.objects.published().filter(initiatives=obj)
@@ -186,7 +183,7 @@ class TagRssFeed(LatestRssFeed):
     subtitle = description
 
     def link(self, obj: Tag) -> str:
-        return absolute(reverse("articles:tag", kwargs={"slug": obj.slug}))
+        return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))
 
     def articles(self, obj: Tag):
         return Article.objects.published().filter(tags=obj)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from taggit.models import Tag
 
 from . import edge
+from .http import absolute_url
 from .models import Article, Initiative, Section, credit_line_model
 
 # Google News takes articles from the last two days, at most 1,000 per sitemap.
@@ -117,10 +118,6 @@ SITEMAPS = {
 }
 
 
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
-
-
 def index(request):
     """The sitemap index: every section's sitemap (and its further pages), plus the news sitemap.
 
@@ -131,12 +128,12 @@ def index(request):
     entries = []
     for name, sitemap_class in SITEMAPS.items():
         sitemap = sitemap_class()
-        location = _absolute(reverse("articles:sitemap-section", kwargs={"section": name}))
+        location = absolute_url(reverse("articles:sitemap-section", kwargs={"section": name}))
         lastmod = sitemap.get_latest_lastmod()
         entries.append(SitemapIndexItem(location, lastmod))
         for page in range(2, sitemap.paginator.num_pages + 1):
             entries.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
-    entries.append(SitemapIndexItem(_absolute(reverse("articles:sitemap-news"))))
+    entries.append(SitemapIndexItem(absolute_url(reverse("articles:sitemap-news"))))
     return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
 
 
@@ -164,7 +161,7 @@ def news(request):
     )
     entries = [
         {
-            "location": _absolute(article.get_absolute_url()),
+            "location": absolute_url(article.get_absolute_url()),
             "title": article.title,
             "published_at": article.published_at,
             "language": NEWS_LANGUAGES.get(article.language, article.language),

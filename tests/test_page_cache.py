@@ -22,7 +22,7 @@ from django.urls import path
 from django.utils import timezone
 
 from articles import cache as page_cache
-from articles import views
+from articles import listings, views
 from articles.models import Article
 from editorial.newsroom import workflow
 from tests._workflow import S, make_article, newsroom  # noqa: F401 - newsroom is a fixture
@@ -313,7 +313,7 @@ def test_editing_an_article_retires_its_page_and_the_pages_recommending_it(clien
 def test_withholding_and_restoring_retire_the_pages_that_show_the_article(client, world, newsroom):  # noqa: F811
     old, linked, unrelated = world["old"], world["linked"], world["unrelated"]
     # The archive page that lists `old`: the articles older than the eleventh newest.
-    old_url, archive = old.get_absolute_url(), "/articles/?before=" + views.encode_cursor(world["newer"][10])
+    old_url, archive = old.get_absolute_url(), "/articles/?before=" + listings.encode_cursor(world["newer"][10])
     warm(client, old_url, linked.get_absolute_url(), unrelated.get_absolute_url(), archive)
     assert "The old harbour story" in text(client.get(archive))
 

@@ -17,6 +17,7 @@ from django.template.loader import get_template
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.http import absolute_url
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image
 
 register = template.Library()
@@ -30,12 +31,6 @@ CARD_SIZES = "(min-width: 48rem) 22rem, 100vw"
 REMOVED_TEXT = "This image has been removed following a copyright complaint."
 OG_LOCALES = {"en": "en_US", "zh-hans": "zh_CN", "fr": "fr_FR", "ru": "ru_RU"}
 HTML_LANGUAGES = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant"}
-
-
-def absolute_url(path: str) -> str:
-    if not path or path.startswith(("http://", "https://")):
-        return path
-    return settings.SITE_URL + path
 
 
 @register.filter

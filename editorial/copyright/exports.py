@@ -23,6 +23,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.http import absolute_url
 from editorial.models import Complaint, ComplaintItem, Measure
 
 
@@ -97,10 +98,6 @@ def _local_time(moment) -> str | None:
 
 def _local_date(moment) -> str | None:
     return timezone.localdate(moment).isoformat() if moment else None
-
-
-def _absolute(url: str) -> str:
-    return url if re.match(r"https?://", url) else f"{settings.SITE_URL}{url}"
 
 
 def _decided(complaint: Complaint) -> None:
@@ -235,7 +232,7 @@ def lumen_record(complaint: Complaint) -> dict:
                     "copyrighted_urls": [{"url": url} for url in original_urls],
                     "infringing_urls": [
                         {
-                            "url": _absolute(item.url),
+                            "url": absolute_url(item.url),
                             "kind": item.kind,
                             "outcome": item.outcome,
                             "measures": [

@@ -189,7 +189,7 @@ NO_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"
 def deep_archive_url(client, published, depth: int) -> str | None:
     """The archive `depth` pages deep, by whichever way the archive pages: a keyset cursor or ?page=."""
     try:
-        from articles.views import encode_cursor
+        from articles.listings import encode_cursor
     except ImportError:
         encode_cursor = None
     candidates = [f"/articles/?page={depth}"]
