@@ -196,3 +196,12 @@ def test_the_slug_help_text_shows_the_address_pattern(admin_client):
 
     page = admin_client.get(reverse("admin:articles_article_add")).content.decode()
     assert "/articles/&lt;slug&gt;/." in page and "/articles//." not in page
+
+
+def test_a_workflow_screen_for_a_missing_article_goes_back_to_the_list_saying_so(admin_client):
+    from django.urls import reverse
+
+    for name in ("articles_article_history", "articles_article_compare"):
+        response = admin_client.get(reverse(f"admin:{name}", args=[987654]), follow=True)
+        assert response.redirect_chain[-1][0] == reverse("admin:articles_article_changelist")
+        assert any("987654" in str(m) for m in response.context["messages"])

@@ -29,6 +29,11 @@ def revision_number(raw: str) -> int:
 class ArticleScreens:
     """Mixed into ArticleAdmin (admin.py); `self` is that ModelAdmin."""
 
+    def missing_article(self, request, object_id):
+        """Back to the article list, saying so, when an address names no article (or one that was deleted)."""
+        messages.warning(request, f"There is no article with the id “{str(object_id)[:40]}”. Perhaps it was deleted.")
+        return redirect(reverse("admin:articles_article_changelist"))
+
     def _workflow_context(self, request, article: Article) -> dict:
         available = workflow.available_transitions(article, request.user)
         last_request = (
@@ -79,7 +84,7 @@ class ArticleScreens:
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         number = request.POST.get("number", "")
         action = request.POST.get("action", "")
         if not number.isdigit() or len(number) > 9 or action not in ("publish", "discard"):
@@ -102,7 +107,7 @@ class ArticleScreens:
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         name = request.POST.get("transition", "")
         transition = workflow.TRANSITIONS.get(name)
         if transition is None or name == "return_to_review":
@@ -146,7 +151,7 @@ class ArticleScreens:
             return HttpResponseNotAllowed(["POST"])
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         if not request.user.has_perm("articles.change_article"):
             raise PermissionDenied
         if article.is_live:
@@ -197,7 +202,7 @@ class ArticleScreens:
         """Every revision of the article, with who saved it and why, and its workflow trail."""
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         revision_list = list(article.revisions.select_related("author").order_by("-number")[:500])
         events = list(AuditEvent.objects.for_object(article).select_related("actor")[:200])
         context = {
@@ -219,7 +224,7 @@ class ArticleScreens:
         """A readable diff between any two revisions (`?a=` older, `?b=` newer; `b` may be `current`)."""
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         try:
             a = revision_number(request.GET.get("a", ""))
             b_raw = request.GET.get("b", "")
@@ -252,7 +257,7 @@ class ArticleScreens:
         """Confirm (GET) and restore (POST) an earlier revision; restoring makes a new revision."""
         article = self._article_or_none(request, object_id)
         if article is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            return self.missing_article(request, object_id)
         if not self.has_change_permission(request, article):
             raise PermissionDenied
         revision = article.revisions.filter(number=number).first() if number < 2**31 else None
