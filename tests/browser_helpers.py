@@ -3,10 +3,11 @@
 from urllib.parse import urlsplit
 
 
-def serious_violations(page) -> list[str]:
+def serious_violations(page, *, exclude: list[str] | None = None) -> list[str]:
+    """axe's serious and critical findings on the page (`exclude`: CSS selectors left out)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    results = Axe().run(page)
+    results = Axe().run(page, context={"exclude": [[selector] for selector in exclude]}) if exclude else Axe().run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]

@@ -8,6 +8,7 @@ page fills its width beside a lone lead story; search does not scroll sideways o
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from tests.browser_helpers import serious_violations
 from tests.factories import ArticleFactory, CorrectionFactory, InitiativeFactory, RenderedImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,17 +44,6 @@ def content(db):
 def scheme_page(browser, scheme: str, width: int = 1280):
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     return context, context.new_page()
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 @pytest.mark.parametrize("scheme", SCHEMES)

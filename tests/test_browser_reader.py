@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image as PILImage
 from PIL import ImageDraw
 
+from tests.browser_helpers import serious_violations
 from tests.factories import (
     ArticleFactory,
     CorrectionFactory,
@@ -137,17 +138,6 @@ def reader(browser, live_server):
 
 def recommended_titles(page) -> list[str]:
     return page.locator("#recommended .recommended-title a").all_inner_texts()
-
-
-def serious_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
 
 
 def test_a_reader_browses_changes_recommendations_and_searches(reader, live_server, site, tmp_path):

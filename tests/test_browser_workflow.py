@@ -13,6 +13,7 @@ from articles.models import Article
 from editorial.models import AuditEvent
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person, workflow_url
+from tests.browser_helpers import serious_violations
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -45,16 +46,9 @@ def serious_violations_outside_select2(page) -> list[str]:
     we cannot fix from our templates: an empty single choice (no hero image yet) gives its combobox no
     accessible name (aria-input-field-name), and a multiple choice's search box has no label (label). The
     rest of the change form, the workflow box with its buttons included, is checked as on the public pages
-    (tests/test_browser_complaint.py's `serious_violations`, with the same levels).
+    (tests/browser_helpers.py's `serious_violations`, with the same levels).
     """
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page, context={"exclude": [[".select2-container"]]})
-    return [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
-        for v in results.response["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
+    return serious_violations(page, exclude=[".select2-container"])
 
 
 def sign_in(page, live_server, username: str) -> None:

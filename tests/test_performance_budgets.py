@@ -22,7 +22,7 @@ import articles.models.article
 from articles import views
 from articles.models import Article, Image, article_page, initiatives_with_counts
 from tests.factories import ArticleFactory, ImageFactory, InitiativeFactory
-from tests.test_reader_queries import SIZES, build_world, page_urls
+from tests.reader_world import SIZES, build_world, page_urls
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from articles import edge
 from articles.models import article_page
 from tests.factories import ArticleFactory, EditorFactory, InitiativeFactory, RenderedImageFactory, SectionFactory
-from tests.test_reader_queries import build_world
+from tests.reader_world import build_world
 
 pytestmark = pytest.mark.django_db
 

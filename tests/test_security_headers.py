@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from tests.factories import ArticleFactory, UserFactory
-from tests.test_production_settings import production_settings
+from tests.production_env import production_settings
 
 PAGES = ["home", "article", "complaint form", "admin login"]
 
