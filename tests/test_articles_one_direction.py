@@ -48,3 +48,14 @@ def test_the_settings_join_the_apps_where_articles_needs_the_newsroom():
     assert credit_line_model() is Article._meta.get_field("responsible_editor").related_model
     assert credit_line_model()._meta.label == settings.CREDIT_LINE_MODEL
     assert reverse(settings.COPYRIGHT_COMPLAINT_URL_NAME).startswith("/")
+
+
+def test_sections_and_initiatives_share_one_topic_model():
+    """Issue 14: their common behaviour (slug from the name, order, their own page) is written once."""
+    from articles.models import Initiative, Section
+    from articles.models.topics import Topic
+
+    assert issubclass(Section, Topic) and issubclass(Initiative, Topic) and Topic._meta.abstract
+    for model in (Section, Initiative):
+        for name in ("save", "get_absolute_url", "__str__"):
+            assert name not in vars(model), f"{model.__name__}.{name} repeats Topic's"

@@ -10,34 +10,46 @@ from ..fields import PictureField
 from .content import PublicContent, PublicContentQuerySet, unique_slug
 
 
-class Section(PublicContent, models.Model):
-    name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
-    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
-    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
+class Topic(PublicContent, models.Model):
+    """What sections and initiatives share: a name, a slug made from it, an order, and a page of their own
+    at the URL named `route` (each keeps its own fields, so their help texts speak of each)."""
+
+    route = ""
 
     objects = PublicContentQuerySet.as_manager()
 
     class Meta:
+        abstract = True
         ordering = ["order", "name"]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("articles:section", kwargs={"slug": self.slug})
+        return reverse(self.route, kwargs={"slug": self.slug})
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = unique_slug(self, self.name, max_length=80)
+            self.slug = unique_slug(self, self.name, max_length=self._meta.get_field("slug").max_length)
         super().save(*args, **kwargs)
+
+
+class Section(Topic):
+    route = "articles:section"
+
+    name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
+    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
+    description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
 
     def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
         # Every page shows the sections in its navigation.
         return (edge.section_key(pk or self.pk), edge.SITE)
 
 
-class Initiative(PublicContent, models.Model):
+class Initiative(Topic):
+    route = "articles:initiative"
+
     name = models.CharField(max_length=160, unique=True, help_text="Full name, e.g. “Belt and Road Initiative”.")
     short_name = models.CharField(
         max_length=60, blank=True, help_text="Optional short form for tight spaces, e.g. “BRI”."
@@ -51,22 +63,6 @@ class Initiative(PublicContent, models.Model):
     )
     logo = PictureField(upload_to="initiatives/", blank=True, help_text="Optional square logo, at least 400 px.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first on the initiatives page.")
-
-    objects = PublicContentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["order", "name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse("articles:initiative", kwargs={"slug": self.slug})
-
-    def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(self, self.name, max_length=160)
-        super().save(*args, **kwargs)
 
     def surrogate_keys(self, pk: int | None = None) -> tuple[str, ...]:
         return (edge.initiative_key(pk or self.pk),)
