@@ -17,6 +17,7 @@ from taggit.models import Tag
 from articles.admin import thumbnail_html
 from articles.models import Article, Correction
 from editorial.models import AuditEvent
+from editorial.readonly_admin import ReadOnlyAdminMixin
 
 from . import corrections, editing, revisions
 from .admin_forms import ArticleAdminForm, AuditArticleFilter, CorrectionInline, QueueFilter
@@ -244,24 +245,15 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
 
 
 @admin.register(ArticleRevision)
-class ArticleRevisionAdmin(admin.ModelAdmin):
+class ArticleRevisionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["article", "number", "author", "created_at", "summary"]
     list_select_related = ["article", "author"]
     search_fields = ["article__title", "summary"]
     readonly_fields = ["article", "number", "author", "created_at", "summary", "data"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everyone, superusers included: the record must not be editable from here."""
 
     list_display = ["created_at", "actor_label", "action", "object_repr", "from_state", "to_state", "short_note"]
@@ -295,12 +287,3 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def get_actions(self, request, action_location=None):
         return {}  # not even "delete selected": the audit trail is append-only
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
