@@ -83,6 +83,9 @@ TRACKING_PREFIXES = ("utm_",)
 VARY_ON = frozenset({"x-fragment"})
 # Errors a view may tag: kept briefly, and purged with the article's key when it comes (back) to readers.
 ERROR_STATUSES = frozenset({404, 410, 451})
+# An old address's permanent redirect (articles/http.py, `moved_response`): kept like a page, and purged with
+# the key of the object it leads to when that object changes.
+REDIRECT_STATUSES = frozenset({301})
 
 
 def reads(request: HttpRequest, *params: str) -> None:
@@ -117,10 +120,10 @@ def shareable(request: HttpRequest, response: HttpResponse) -> bool:
     """
     if not anonymous_request(request) or not keys_of(request) or not known_query(request):
         return False
-    if response.status_code != 200 and response.status_code not in ERROR_STATUSES:
+    if response.status_code != 200 and response.status_code not in ERROR_STATUSES | REDIRECT_STATUSES:
         return False
     if response.status_code != 200 and not keys_of(request) - {SITE}:
-        return False  # an error kept at the edge must be purged when its article comes (back): it needs its key
+        return False  # an error or a redirect kept at the edge must be purged when its object changes: its key
     if response.streaming or response.cookies:
         return False
     cache_control = response.get("Cache-Control", "").lower()
@@ -139,9 +142,10 @@ def shareable(request: HttpRequest, response: HttpResponse) -> bool:
 
 
 def shared_seconds(response: HttpResponse, next_due: datetime | None) -> int:
-    """How long a shared cache may keep `response`: EDGE_CACHE_SECONDS (EDGE_ERROR_SECONDS for a tagged
-    404/410/451), never past the next scheduled publication, when the site changes by itself."""
-    seconds = settings.EDGE_CACHE_SECONDS if response.status_code == 200 else settings.EDGE_ERROR_SECONDS
+    """How long a shared cache may keep `response`: EDGE_CACHE_SECONDS for a page or a redirect
+    (EDGE_ERROR_SECONDS for a tagged 404/410/451), never past the next scheduled publication, when the site
+    changes by itself."""
+    seconds = settings.EDGE_CACHE_SECONDS if response.status_code in (200, 301) else settings.EDGE_ERROR_SECONDS
     if next_due is not None:
         seconds = min(seconds, max(0, math.floor((next_due - timezone.now()).total_seconds())))
     return seconds

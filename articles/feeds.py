@@ -9,7 +9,6 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
@@ -18,7 +17,7 @@ from taggit.models import Tag
 from . import edge
 from .http import absolute_url
 from .models import Article, Initiative, shared_by_readers
-from .views import get_tag_or_404
+from .views import get_or_follow, get_tag_or_404
 
 FEED_SIZE = 30
 
@@ -139,7 +138,7 @@ class InitiativeRssFeed(LatestRssFeed):
     url_name = "articles:initiative-rss"
 
     def get_object(self, request, slug: str) -> Initiative:
-        return get_object_or_404(Initiative, slug=slug)
+        return get_or_follow(Initiative.objects.all(), slug, edge.initiative_key)
 
     def title(self, obj: Initiative) -> str:
         return f"{obj.name} — {settings.SITE_NAME}"

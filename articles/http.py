@@ -8,14 +8,16 @@ import hashlib
 from functools import wraps
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import models
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.urls import reverse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.decorators import classonlymethod
 from django.utils.http import http_date
 
 from . import cache as page_cache
 from . import edge
-from .models import content_state
+from .models import content_state, moved_from
 
 # Sent by static/js/recommendations.js: answer with the recommendations block alone, not the whole page.
 FRAGMENT_HEADER = "X-Fragment"
@@ -44,7 +46,10 @@ def public_page(view):
         last_modified = int(state.changed_at.timestamp())
         response = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if response is None:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Moved as moved:
+                response = moved_response(request, moved)
         if response.status_code in (200, 304) and request.method in ("GET", "HEAD"):
             # Ours replace any the view set (feeds set their newest item's date): they are what we compare.
             response.headers["ETag"] = etag
@@ -84,6 +89,39 @@ def reader_page(*, params=(), listing: bool = True):
         return cls
 
     return decorate
+
+
+# --- Stable addresses (issue 15, point 5; articles/models/addresses.py) ---
+
+
+class Moved(Exception):  # noqa: N818 - named for what happened, like Http404
+    """The object a view looked for left this address: answered with a 301 to the same route at its slug."""
+
+    def __init__(self, obj: models.Model, key: str):
+        super().__init__(obj.slug)
+        self.slug = obj.slug
+        self.key = key
+
+
+def follow_old_address(queryset: models.QuerySet, slug: str, key) -> None:
+    """Raise `Moved` if an object of `queryset` had the address `slug` before; `key(pk)` names it for the edge.
+
+    Called by a view only when no current slug matched, so a page that exists never pays for it.
+    """
+    moved = moved_from(queryset, slug)
+    if moved is not None:
+        raise Moved(moved, key(moved.pk))
+
+
+def moved_response(request: HttpRequest, moved: Moved) -> HttpResponse:
+    """301 to the route the reader asked for, at the object's current slug (its get_absolute_url() for a
+    page of its own; its feed for a feed), with the same query. Tagged with the object's key, so the edge
+    may keep it and a later rename, withholding or deletion purges it."""
+    match = request.resolver_match
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, "slug": moved.slug})
+    query = request.GET.urlencode()
+    edge.tag(request, moved.key)
+    return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
 
 
 def printable(value: str) -> str:

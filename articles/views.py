@@ -13,13 +13,13 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.views.generic import DetailView, ListView, TemplateView
 from taggit.models import Tag
 
 from . import edge
-from .http import FRAGMENT_HEADER, absolute_url, printable, reader_page, reader_view
+from .http import FRAGMENT_HEADER, Moved, absolute_url, follow_old_address, printable, reader_page, reader_view
 from .listings import (
     KEYSET_PARAMS,
     PAGE_SIZE,
@@ -43,6 +43,7 @@ from .models import (
     credit_line_model,
     initiatives_with_counts,
     is_searchable,
+    moved_from,
     recommendation_set,
     shared_by_readers,
 )
@@ -114,7 +115,8 @@ class ArchiveView(KeysetListMixin, ListView):
 class ArticleQuerysetMixin:
     def get_object(self, queryset=None):
         """The article at this address if a reader may see it, with all its page shows (`article_page`);
-        `Withheld` if a copyright measure withholds a published article (answered with 451); else 404.
+        `Withheld` if a copyright measure withholds a published article (answered with 451); `Moved` (301) if
+        the slug is an old address of an article a reader may see; else 404.
 
         This is the one step that decides what an article URL answers, before the article is rendered.
         """
@@ -122,6 +124,7 @@ class ArticleQuerysetMixin:
         self.page = article_page(slug, state=getattr(self.request, "content_state", None))
         if self.page is None:
             raise_withheld(slug)
+            follow_old_article_address(self.request, slug)
             raise Http404("No published article at this address.")
         return self.page.article
 
@@ -145,6 +148,25 @@ def raise_withheld(slug: str | None) -> None:
     )
     if withheld is not None:
         raise Withheld(withheld)
+
+
+def follow_old_article_address(request: HttpRequest, slug: str) -> None:
+    """If `slug` is an old address of an article, answer it as the article's current address would be: a 301
+    to it when a reader may see it, its 451 when withheld; an article readers may not see is never
+    redirected to (the old address stays a 404, tagged so that it is purged when the article comes back)."""
+    article = moved_from(
+        Article.objects.only(
+            "title", "slug", "status", "published_at", "first_published_at", "withheld_at", "withheld_note"
+        ),
+        slug,
+    )
+    if article is None:
+        return
+    if article.is_live:
+        raise Moved(article, edge.article_key(article.pk))
+    if article.status == Article.Status.WITHHELD and article.first_published_at is not None:
+        raise Withheld(article)
+    edge.tag(request, edge.article_key(article.pk))
 
 
 class Withheld(Exception):
@@ -278,6 +300,7 @@ class InitiativeDetailView(KeysetListMixin, ListView):
             state=getattr(self.request, "content_state", None),
         )
         if self.initiative is None:
+            follow_old_address(Initiative.objects.all(), slug, edge.initiative_key)
             raise Http404("No initiative at this address.")
         return Article.objects.published().for_listing().in_initiative(self.initiative)
 
@@ -315,7 +338,7 @@ class SectionView(SubjectListingView):
     template_name = "articles/section.html"
 
     def get_subject(self):
-        return get_object_or_404(Section, slug=self.kwargs["slug"])
+        return get_or_follow(Section.objects.all(), self.kwargs["slug"], edge.section_key)
 
     def filter_articles(self, queryset):
         return queryset.filter(section=self.subject)
@@ -350,8 +373,7 @@ class EditorView(SubjectListingView):
     template_name = "articles/editor.html"
 
     def get_subject(self):
-        Editor = credit_line_model()
-        return get_object_or_404(Editor, slug=self.kwargs["slug"])
+        return get_or_follow(credit_line_model().objects.all(), self.kwargs["slug"], edge.editor_key)
 
     def filter_articles(self, queryset):
         return queryset.filter(Q(editor=self.subject) | Q(responsible_editor=self.subject))
@@ -447,4 +469,14 @@ def get_tag_or_404(slug: str) -> Tag:
     """The tag with this slug. Tag routes take any text (see urls.py), so refuse what no slug can be."""
     if slug != printable(slug) or len(slug) > 100:
         raise Http404("No such tag.")
-    return get_object_or_404(Tag, slug=slug)
+    return get_or_follow(Tag.objects.all(), slug, edge.tag_key)
+
+
+def get_or_follow(queryset, slug: str, key):
+    """The object of `queryset` at `slug`; else `Moved` to where it went if `slug` is an old address of one
+    (`key(pk)` names it for the edge); else 404."""
+    found = queryset.filter(slug=slug).first()
+    if found is None:
+        follow_old_address(queryset, slug, key)
+        raise Http404(f"No {queryset.model._meta.verbose_name} at this address.")
+    return found

@@ -11,6 +11,13 @@ A package because one module passed STYLE.md's 500 lines:
 - `reading`: what reader pages share between requests through Django's cache (issue 13).
 """
 
+from .addresses import (  # noqa: F401
+    KeepsOldAddresses,
+    OldAddress,
+    keep_old_address,
+    moved_from,
+    old_address_taken,
+)
 from .article import (  # noqa: F401
     RECOMMENDATION_SCAN,
     Article,
@@ -29,6 +36,7 @@ from .content import (  # noqa: F401
     content_changed,
     content_state,
     content_version,
+    readable_slug,
     unique_slug,
 )
 from .corrections import Correction  # noqa: F401

@@ -20,6 +20,7 @@ from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
 from ..richtext import INLINE_IMAGE_RE, sanitise_body
+from .addresses import KeepsOldAddresses
 from .content import PublicContent, PublicContentQuerySet, article_changed, content_changed, unique_slug
 from .inline import sync_inline_images, unknown_image_ids, unknown_images_message  # noqa: F401
 from .pictures import Image
@@ -245,7 +246,7 @@ class SubqueryCount(Subquery):
     output_field = models.IntegerField()
 
 
-class Article(PublicContent, models.Model):
+class Article(KeepsOldAddresses, PublicContent, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         IN_REVIEW = "in_review", "In review"
@@ -256,6 +257,7 @@ class Article(PublicContent, models.Model):
         UNPUBLISHED = "unpublished", "Unpublished"
         WITHHELD = "withheld", "Withheld (copyright measure)"
 
+    public_since_field = "first_published_at"  # a draft's slug was never public: no old address (addresses.py)
     # The statuses under which an article is live once its publication time has come.
     LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
 
@@ -269,8 +271,8 @@ class Article(PublicContent, models.Model):
         max_length=250,
         unique=True,
         blank=True,
-        help_text="The article's address: /articles/<slug>/. Made from the headline if left empty; "
-        "do not change it once published.",
+        help_text="The article's address: /articles/<slug>/. Made from the headline if left empty (Chinese in "
+        "pinyin). Once published, a new slug keeps the old address working: it sends readers on to the new one.",
     )
     dek = models.TextField(
         "standfirst",

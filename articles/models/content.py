@@ -13,16 +13,28 @@ from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from pypinyin import lazy_pinyin
 
 
 def unique_slug(instance: models.Model, value: str, *, field: str = "slug", max_length: int = 200) -> str:
-    """Slugify `value`, adding -2, -3, ... until no other row of the model has it."""
-    base = slugify(value, allow_unicode=False)[: max_length - 8] or "item"
+    """A readable ASCII slug of `value` (Chinese in pinyin), adding -2, -3, ... until no other row of the model
+    has it, now or as an old address (a new page never takes over a link that still leads somewhere)."""
+    from .addresses import old_address_taken  # addresses builds on content types, loaded after this module
+
+    base = readable_slug(value)[: max_length - 8].strip("-") or instance._meta.model_name
     candidate, n = base, 2
     manager = instance._meta.default_manager
-    while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists():
+    while manager.filter(**{field: candidate}).exclude(pk=instance.pk).exists() or old_address_taken(
+        type(instance), candidate
+    ):
         candidate, n = f"{base}-{n}", n + 1
     return candidate
+
+
+def readable_slug(value: str) -> str:
+    """`value` as an ASCII slug, with Chinese characters in toneless pinyin, one syllable a word:
+    “一带一路倡议十周年” gives yi-dai-yi-lu-chang-yi-shi-zhou-nian (docs/decisions.md, stable addresses)."""
+    return slugify(" ".join(lazy_pinyin(value)), allow_unicode=False)
 
 
 # --- What readers see changed: one content version, the content state behind ETags, and purges ---

@@ -7,10 +7,11 @@ from django.urls import reverse
 
 from .. import edge
 from ..fields import PictureField
+from .addresses import KeepsOldAddresses
 from .content import PublicContent, PublicContentQuerySet, unique_slug
 
 
-class Topic(PublicContent, models.Model):
+class Topic(KeepsOldAddresses, PublicContent, models.Model):
     """What sections and initiatives share: a name, a slug made from it, an order, and a page of their own
     at the URL named `route` (each keeps its own fields, so their help texts speak of each)."""
 
@@ -38,7 +39,11 @@ class Section(Topic):
     route = "articles:section"
 
     name = models.CharField(max_length=80, unique=True, help_text="As shown in the site's navigation, e.g. “World”.")
-    slug = models.SlugField(max_length=80, unique=True, help_text="Used in the section's address: /sections/<slug>/.")
+    slug = models.SlugField(
+        max_length=80,
+        unique=True,
+        help_text="Used in the section's address: /sections/<slug>/. A new slug keeps the old address working.",
+    )
     description = models.TextField(blank=True, help_text="One or two sentences shown at the top of the section page.")
     order = models.PositiveSmallIntegerField(default=0, help_text="Lower numbers come first in the navigation.")
 
@@ -54,7 +59,11 @@ class Initiative(Topic):
     short_name = models.CharField(
         max_length=60, blank=True, help_text="Optional short form for tight spaces, e.g. “BRI”."
     )
-    slug = models.SlugField(max_length=160, unique=True, help_text="Used in the initiative's address.")
+    slug = models.SlugField(
+        max_length=160,
+        unique=True,
+        help_text="Used in the initiative's address. A new slug keeps the old address working: it leads here.",
+    )
     summary = models.CharField(max_length=300, help_text="One sentence shown on cards and in search results.")
     description = models.TextField(blank=True, help_text="The longer introduction on the initiative's own page.")
     launched_on = models.DateField(null=True, blank=True, help_text="The date the initiative was first put forward.")

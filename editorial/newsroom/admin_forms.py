@@ -75,8 +75,9 @@ class ArticleAdminForm(forms.ModelForm):
         widgets = {"tags": TagAutocompleteWidget}
         # The admin renders help text as HTML, so the model's "<slug>" would vanish (issue 12, point 9).
         help_texts = {
-            "slug": "The article's address: /articles/&lt;slug&gt;/. Made from the headline if left empty; "
-            "do not change it once published."
+            "slug": "The article's address: /articles/&lt;slug&gt;/. Made from the headline if left empty "
+            "(Chinese in pinyin). Once published, a new slug keeps the old address working: readers and search "
+            "engines following it are sent on to the new one (a permanent redirect)."
         }
 
     def __init__(self, *args, **kwargs):

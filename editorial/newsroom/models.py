@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from articles.edge import editor_key
 from articles.fields import PictureField
-from articles.models import PublicContentQuerySet, content_changed, unique_slug
+from articles.models import KeepsOldAddresses, PublicContentQuerySet, content_changed, unique_slug
 
 
 class EditorQuerySet(PublicContentQuerySet):
@@ -17,7 +17,7 @@ class EditorQuerySet(PublicContentQuerySet):
         return self.filter(active=True)
 
 
-class Editor(models.Model):
+class Editor(KeepsOldAddresses, models.Model):
     """A person who can appear on the credit line. Public: each has a page listing their articles."""
 
     user = models.OneToOneField(

@@ -1,0 +1,79 @@
+"""Issue 15, point 5 in a browser: an editor renames a published article's slug in the admin; once a second
+responsible editor publishes the change (a live address is never changed in passing), a reader who follows
+the old address lands on the new one."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from playwright.sync_api import expect
+
+from articles.models import Article
+from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
+from tests._workflow import change_url, make_person
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def people(browser):
+    """An editor, a responsible editor and a reader, each with their own browser context."""
+    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(3)]
+    yield [context.new_page() for context in contexts]
+    for context in contexts:
+        context.close()
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_an_old_address_lands_on_the_renamed_article(people, live_server):
+    editor_page, responsible_page, reader = people
+    sync_roles()  # a transactional test that ran before flushed the role groups
+    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
+    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    article = ArticleFactory(
+        title="Rail freight from Chongqing reaches Duisburg",
+        slug="rail-freight-chongqing",
+        editor=writer.editor,
+        responsible_editor=reviewer.editor,
+    )
+    old_address = f"{live_server.url}/articles/rail-freight-chongqing/"
+    reader.goto(old_address)
+    expect(reader.locator("h1")).to_have_text(article.title)
+
+    # The editor renames the slug; the admin says what happens to the old address.
+    sign_in(editor_page, live_server, "he")
+    editor_page.goto(f"{live_server.url}{change_url(article)}")
+    expect(editor_page.locator("#id_slug_helptext")).to_contain_text("a new slug keeps the old address working")
+    editor_page.locator("#id_slug").fill("chongqing-duisburg-rail-freight")
+    editor_page.get_by_role("button", name="Save", exact=True).click()
+    expect(editor_page.locator(".messagelist")).to_contain_text("held for review")
+
+    # A second person publishes the change.
+    sign_in(responsible_page, live_server, "su")
+    responsible_page.goto(f"{live_server.url}{change_url(article)}")
+    responsible_page.get_by_role("button", name="Publish this change").click()
+    expect(responsible_page.locator(".messagelist")).to_contain_text("The change is live")
+    assert Article.objects.get(pk=article.pk).slug == "chongqing-duisburg-rail-freight"
+
+    # The reader follows the old link and lands on the new address, with the article.
+    response = reader.goto(old_address)
+    assert response.url == f"{live_server.url}/articles/chongqing-duisburg-rail-freight/"
+    assert response.request.redirected_from is not None
+    assert response.request.redirected_from.url == old_address
+    expect(reader.locator("h1")).to_have_text(article.title)
