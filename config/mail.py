@@ -44,3 +44,15 @@ class ConsoleEmailBackend(DjangoConsoleBackend):
 
     def write_message(self, message: EmailMessage) -> None:
         self.stream.write(f"{readable(message)}\n{RULE}\n")
+
+
+def where_mail_goes() -> str:
+    """One sentence saying where the default mailer puts messages (printed by `load_demo`, so `make run`)."""
+    from django.conf import settings
+
+    backend = settings.MAILERS["default"]["BACKEND"]
+    if backend.endswith("ConsoleEmailBackend") and backend.startswith("config."):
+        return "printed on this console, decoded (config/mail.py)"
+    if backend.endswith("smtp.EmailBackend"):
+        return f"sent by SMTP through {settings.MAILERS['default'].get('OPTIONS', {}).get('host', 'EMAIL_HOST')}"
+    return f"handed to {backend}"

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 
 from articles.models import Article, Correction, Image, Initiative, Milestone, Section
+from config.mail import where_mail_goes
 from editorial.demo import DemoReport, load_accounts, load_editors
 from editorial.demo.content import EDITORS, INITIATIVES, MILESTONES, SECTIONS
 from editorial.demo.stories import STORIES
@@ -404,3 +405,19 @@ def test_seed_copy_check_would_catch_a_pasted_phrase():
         pytest.skip(f"the seed article is not on this machine ({SEED})")
     pasted = "Our intro. " + " ".join(seed_words[40:52]) + " and more of ours."
     assert shingles(pasted) & shingles(SEED.read_text())
+
+
+def test_demo_staff_have_deliverable_addresses_and_the_output_says_where_their_mail_goes(demo_output):
+    from editorial import outbox
+    from editorial.models import Editor
+
+    staff = get_user_model().objects.filter(username__in=["hechuanning", "susuiyue", "qiaoanlan", "linxiaohe"])
+    addresses = [user.email for user in staff] + [e.email for e in Editor.objects.exclude(user=None)]
+    assert addresses and not any(outbox.is_reserved_address(address) for address in addresses), addresses
+    assert "@newsroom.masthead.test" in demo_output
+    assert f"is {where_mail_goes()};" in demo_output  # the test mailer here; the console under `make run`
+
+
+def test_under_make_run_the_demo_says_its_mail_is_printed_on_the_console(settings):
+    settings.MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
+    assert where_mail_goes() == "printed on this console, decoded (config/mail.py)"

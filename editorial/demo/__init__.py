@@ -110,6 +110,12 @@ def load_initiatives(report: DemoReport) -> None:
         report.created["initiatives"] += 1
 
 
+# The staff's addresses are deliverable, so that their notices are shown (issue 15): `.test` is reserved for
+# testing (RFC 2606) but, unlike `.invalid` and the example domains, the outbox sends to it; in development
+# the mailer prints each message on the console.
+STAFF_MAIL_DOMAIN = "newsroom.masthead.test"
+
+
 def load_editors(report: DemoReport) -> None:
     have = set(Editor.objects.filter(slug__in=[e.slug for e in EDITORS]).values_list("slug", flat=True))
     for data in EDITORS:
@@ -121,7 +127,7 @@ def load_editors(report: DemoReport) -> None:
             native_name=data.native_name,
             title=data.title,
             bio=data.bio,
-            email=f"{data.slug.replace('-', '.')}@masthead.invalid",
+            email=f"{data.slug.replace('-', '.')}@{STAFF_MAIL_DOMAIN}",
         )
         editor.photo.save(
             f"{data.slug}.png", ContentFile(pictures.badge(key="default", letters=data.initials)), save=False
@@ -144,7 +150,7 @@ def load_accounts(report: DemoReport) -> None:
     for data in missing:
         password = secrets.token_urlsafe(12)
         details = {
-            "email": f"{data.username}@masthead.invalid",
+            "email": f"{data.username}@{STAFF_MAIL_DOMAIN}",
             "first_name": data.first_name,
             "last_name": data.last_name,
         }

@@ -15,6 +15,7 @@ from editorial.copyright.models.takedowns import TakedownFingerprint
 from editorial.newsroom.models import ArticleRevision, Editor  # noqa: E402
 
 from .audit import AuditEvent, OutboundMessage
+from .notifications import Notification, NotificationKind, NotificationPreference
 
 __all__ = [
     "AffectedParty",
@@ -30,6 +31,9 @@ __all__ = [
     "Editor",
     "Evidence",
     "Measure",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
     "NotifierSanction",
     "OutboundMessage",
     "TakedownFingerprint",

@@ -27,6 +27,7 @@ from django.utils.html import strip_tags
 from taggit.utils import edit_string_for_tags
 
 from articles.models import Article, Image
+from editorial import notifications
 from editorial.models import AuditEvent
 
 from . import permissions, revisions, workflow
@@ -213,6 +214,7 @@ def propose_change(article: Article, *, by, data: dict, summary: str = "") -> Ar
             to_state=locked.status,
             details={"fields": fields, "revision": pending.number, "replaces": before.number if before else None},
         )
+        notifications.change_proposed(locked, by=by, fields=fields)
     return pending
 
 

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.models import Article
+from editorial import notifications
 from editorial.models import AuditEvent
 
 from . import dates, revisions
@@ -293,6 +294,7 @@ def _move(
             details={"version": locked.version, **(details or {})},
         )
     copy_state(locked, article)
+    notifications.article_moved(locked, name, by=by, note=note)  # after commit, to whoever the table names
     return article
 
 

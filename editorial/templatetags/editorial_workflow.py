@@ -15,3 +15,11 @@ register = template.Library()
 def editor_dashboard(context) -> list[dict]:
     """Each queue of the signed-in person with its count and the filtered list it links to (one query)."""
     return desk.dashboard_queues(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def desk_notifications(context) -> dict:
+    """The signed-in person's latest notices, unread first, and the unread count (two queries)."""
+    from editorial import notifications
+
+    return notifications.desk_notices(context["request"].user)

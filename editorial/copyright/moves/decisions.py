@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from editorial import outbox
+from editorial import notifications, outbox
 from editorial.copyright.deadlines import deadlines
 from editorial.copyright.measures import REGIME_PHRASES, CorrectionSpec, measure_apply, measure_reverse
 from editorial.copyright.states import (
@@ -330,10 +330,12 @@ def _send_decision(complaint: Complaint, items: list[ComplaintItem], *, appeal: 
             if email not in parties:
                 parties[email] = AffectedParty(complaint=complaint, role=role, name=name[:200], email=email)
     now = timezone.now()
+    answer_links = {}
     for email, party in parties.items():
         if email not in concerned and party.pk is None:
             continue
         token = party.new_link_token()
+        answer_links[email] = party.answer_url(token)
         party.notified_at = now
         party.save()
         if email in concerned:
@@ -355,3 +357,10 @@ def _send_decision(complaint: Complaint, items: list[ComplaintItem], *, appeal: 
             },
             related=complaint,
         )
+    notifications.complaint_measures_told(
+        complaint=complaint,
+        since=complaint.last_decided_at,
+        reasons=appeal.decision_reasons if appeal else complaint.decision_reasons,
+        answer_links=answer_links,
+        by=appeal.decided_by if appeal else complaint.decided_by,
+    )

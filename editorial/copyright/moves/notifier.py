@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import private_storage
-from editorial import outbox
+from editorial import notifications, outbox
 from editorial.copyright.deadlines import business_days_after, deadlines
 from editorial.copyright.evidence import check_evidence_room, purge_evidence_after_commit
 from editorial.copyright.identity import hash_token, new_token
@@ -71,6 +71,7 @@ def complaint_verify(*, complaint: Complaint) -> str:
                 context={"complaint": locked, "tracking_url": locked.tracking_url(token)},
                 related=locked,
             )
+            notifications.complaint_received(locked)
     reload(complaint, locked)
     if expired:
         raise VerificationExpiredError(
@@ -231,6 +232,7 @@ def complaint_lodge_appeal(
                 context={"complaint": locked, "appeal": appeal, "name": name, "theirs": role == by},
                 related=locked,
             )
+        notifications.appeal_filed(locked, decided_by_id=appeal.original_decider_id)
     reload(complaint, locked)
     return appeal
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
-from editorial import outbox, tasks
+from editorial import notifications, outbox, tasks
 from editorial.copyright.deadlines import business_days_after, deadlines
 from editorial.copyright.measures import measure_reverse
 from editorial.copyright.states import (
@@ -165,6 +165,7 @@ def _restore(locked: Complaint, *, by, note: str) -> None:
     notices = list(locked.counter_notices.exclude(valid=False))
     items = {item.pk for notice in notices for item in notice.items.all()}
     reason = Measure.Reversal.COUNTER_NOTICE if locked.status in RESTORING_STATES else Measure.Reversal.OFFICER
+    since = timezone.now()
     for measure in Measure.objects.filter(item__in=items, reversed_at=None).order_by("pk"):
         measure_reverse(measure=measure, by=by, reason=reason)
     for notice in notices:
@@ -183,6 +184,13 @@ def _restore(locked: Complaint, *, by, note: str) -> None:
             context={"complaint": locked, "name": name, "items": restored},
             related=locked,
         )
+    notifications.complaint_measures_told(
+        complaint=locked,
+        since=since,
+        reasons=note or "A counter-notice answered the complaint and the time to go to court has passed.",
+        answer_links={},
+        by=by,
+    )
 
 
 def complaints_restore_due(*, pk: int | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from editorial import notifications
 from editorial.copyright.states import ComplaintStateError
 from editorial.copyright.states import ComplaintStatus as S
 from editorial.models import Complaint, Evidence
@@ -60,4 +61,5 @@ def complaint_timers_run() -> dict[str, int]:
         "closed_incomplete": complaints_close_incomplete_overdue(),
         "restored": complaints_restore_due(),
         "closed": complaints_close_finished(),
+        "deadline_warnings": notifications.complaint_deadlines_warn(),
     }

@@ -6,7 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 
-from editorial.demo import load_demo
+from config.mail import where_mail_goes
+from editorial.demo import STAFF_MAIL_DOMAIN, load_demo
 
 REFUSAL = (
     "Refusing to load demo content: DEBUG is off, so this looks like a production database, and the demo "
@@ -64,6 +65,10 @@ class Command(BaseCommand):
             for account in report.new_accounts:
                 self.stdout.write(f"  {account.username:<{width}}  {account.password}  ({account.role})")
             self.stdout.write(f"Log in at {login_url}")
+        self.stdout.write(
+            f"The demo staff's mail (their addresses end in @{STAFF_MAIL_DOMAIN}) is {where_mail_goes()}; "
+            "each person's notices are also on their desk, the back office's front page."
+        )
         if report.existing_accounts:
             names = ", ".join(report.existing_accounts)
             self.stdout.write(
