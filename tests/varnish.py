@@ -44,10 +44,22 @@ def vcl_for(backend_port: int, backend_host: str = "127.0.0.1") -> str:
 
 
 def compile_vcl(path: Path) -> subprocess.CompletedProcess:
-    """`varnishd -C -f path`: compiles the VCL (and loads its vmods) without starting anything."""
+    """`varnishd -C -f path`: compiles the VCL (and loads its vmods) without starting anything.
+
+    varnishd reads the file as its own unprivileged user, who may not reach a checkout inside a private
+    folder (a fresh clone in a mode-700 temporary directory): it compiles a readable copy.
+    """
     if VARNISHD is None:
         pytest.skip("varnishd is not installed (Debian: apt-get install varnish varnish-modules)")
-    return subprocess.run([VARNISHD, "-C", "-f", str(path)], capture_output=True, text=True, timeout=60)
+    folder = Path(tempfile.mkdtemp(prefix="masthead-vcl-"))
+    try:
+        folder.chmod(0o755)
+        copy = folder / path.name
+        copy.write_text(path.read_text())
+        copy.chmod(0o644)
+        return subprocess.run([VARNISHD, "-C", "-f", str(copy)], capture_output=True, text=True, timeout=60)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Varnish:
