@@ -19,7 +19,7 @@ from articles.models import Article, Correction
 from editorial.models import AuditEvent
 from editorial.readonly_admin import ReadOnlyAdminMixin
 
-from . import corrections, editing, revisions
+from . import corrections, desk, editing, revisions
 from .admin_forms import ArticleAdminForm, AuditArticleFilter, CorrectionInline, QueueFilter
 from .admin_views import ArticleScreens
 from .models import ArticleRevision, Editor
@@ -65,7 +65,7 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
-        "status",
+        "status_label",
         "section",
         "editor",
         "responsible_editor",
@@ -104,6 +104,10 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("hero_image__renditions")
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, obj: Article) -> str:
+        return desk.status_label(obj)
 
     @admin.display(description="Picture")
     def hero(self, obj: Article):

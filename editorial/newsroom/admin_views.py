@@ -42,8 +42,13 @@ class ArticleScreens:
             else None
         )
         default_at = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        withheld = desk.withholding(article)
+        if withheld and withheld.get("complaint_id") and request.user.has_perm("editorial.view_complaint"):
+            withheld["complaint_url"] = reverse("admin:editorial_complaint_change", args=[withheld["complaint_id"]])
         return {
             "transitions": available,
+            "status_label": desk.status_label(article),
+            "withheld": withheld,
             "needs_time": any(t.name in ("schedule", "override_publish") for t in available),
             "default_at": (
                 f"{timezone.localtime(default_at, ZoneInfo(settings.TIME_ZONE)):%Y-%m-%dT%H:%M}" if default_at else ""
@@ -203,7 +208,12 @@ class ArticleScreens:
         article = self._article_or_none(request, object_id)
         if article is None:
             return self.missing_article(request, object_id)
-        revision_list = list(article.revisions.select_related("author").order_by("-number")[:500])
+        # One more than is shown, so the oldest shown revision can say what it changed.
+        revision_list = list(article.revisions.select_related("author").order_by("-number")[:501])
+        changes = revisions.changes_between(revision_list)
+        revision_list = revision_list[:500]
+        for revision in revision_list:
+            revision.changed_labels = changes.get(revision.number)
         events = list(AuditEvent.objects.for_object(article).select_related("actor")[:200])
         context = {
             **self.admin_site.each_context(request),

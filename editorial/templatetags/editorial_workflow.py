@@ -1,11 +1,13 @@
-"""The editor's dashboard on the admin's front page (templates/admin/index.html).
+"""Each role's own work on the admin's front page (templates/admin/index.html).
 
 Django finds template libraries only in an installed app's `templatetags` package, so this stays here and
-only registers the newsroom desk's function (editorial/newsroom/desk.py).
+only calls the desks' functions: the newsroom's queues (editorial/newsroom/desk.py) and the copyright
+officers' complaint queue (editorial/copyright/queue.py).
 """
 
 from django import template
 
+from editorial.copyright import queue
 from editorial.newsroom import desk
 
 register = template.Library()
@@ -15,3 +17,9 @@ register = template.Library()
 def editor_dashboard(context) -> list[dict]:
     """Each queue of the signed-in person with its count and the filtered list it links to (one query)."""
     return desk.dashboard_queues(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def officer_queue(context) -> dict | None:
+    """The complaints a copyright officer works, overdue first, with what each is about and its deadline."""
+    return queue.officer_home(context["request"].user)
