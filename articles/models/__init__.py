@@ -67,6 +67,7 @@ from .search import (  # noqa: F401
     clean_search_query,
     fts5_query,
     is_searchable,
+    snippet_text,
 )
 from .topics import (  # noqa: F401
     Initiative,

@@ -17,12 +17,37 @@ SEARCH_MAX_TERMS = 16
 # Private-use characters mark highlighted words in snippets; the template turns them into <mark>.
 HIGHLIGHT_START, HIGHLIGHT_STOP = "\ue000", "\ue001"
 _WORD_RE = re.compile(r"\w+")
+# A web or mail address in a snippet's text, highlight marks included: SQLite's index keeps a link's address
+# among the body's words (migration 0003 strips tags by plain replacement), so its snippets can show one.
+_ADDRESS_RE = re.compile(
+    rf"[^\s]*(?:[a-z][{HIGHLIGHT_START}{HIGHLIGHT_STOP}]*(?:://|:/)|\bmailto:|\bwww\.|\b[\w-]+(?:\.[\w-]+)+/)[^\s]*",
+    re.IGNORECASE,
+)
 
 
 def clean_search_query(q: str) -> str:
     """The reader's query as we search it: no control characters, at most SEARCH_MAX_CHARS long."""
     q = "".join(ch if ch.isprintable() else " " for ch in (q or ""))
     return " ".join(q.split())[:SEARCH_MAX_CHARS].strip()
+
+
+def snippet_text(snippet: str) -> str:
+    """A search snippet without the addresses of links (a reader sees a link's words, never its href)."""
+    text = _ADDRESS_RE.sub(" ", snippet or "")
+    # Keep the highlight marks paired: an address may have held one end of a pair.
+    opened = False
+    kept = []
+    for ch in text:
+        if ch == HIGHLIGHT_START:
+            if opened:
+                continue
+            opened = True
+        elif ch == HIGHLIGHT_STOP:
+            if not opened:
+                continue
+            opened = False
+        kept.append(ch)
+    return " ".join("".join(kept).split())
 
 
 def is_searchable(q: str) -> bool:

@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.http import absolute_url
-from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image
+from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image, snippet_text
 
 register = template.Library()
 
@@ -122,7 +122,7 @@ def article_body(article: Article) -> SafeString:
 @register.filter
 def highlight(snippet: str | None) -> SafeString:
     """A search snippet as safe HTML: every character escaped, matched words in <mark>."""
-    text = conditional_escape(unescape(strip_tags(snippet or "")))
+    text = conditional_escape(snippet_text(unescape(strip_tags(snippet or ""))))
     text = text.replace(HIGHLIGHT_START, "<mark>").replace(HIGHLIGHT_STOP, "</mark>")
     # A fragment may cut a highlight in two; close what was opened so the page stays well formed.
     if text.count("<mark>") > text.count("</mark>"):

@@ -48,6 +48,7 @@ from .admin_parts import (
 )
 from .deadlines import due_label
 from .models.complaint import queue_ordering
+from .queue import complaint_about, with_items
 from .states import OFFICER, RESTORING_STATES, ComplaintError, is_officer
 from .states import ComplaintStatus as S
 
@@ -75,6 +76,7 @@ class ComplaintAdmin(admin.ModelAdmin):
     change_form_template = "editorial/admin/complaint_change_form.html"
     list_display = [
         "__str__",
+        "about",
         "status",
         "due",
         "regime",
@@ -148,7 +150,8 @@ class ComplaintAdmin(admin.ModelAdmin):
         return [f for f in every if f not in self.editable_fields]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_deadline().annotate(items_count=Count("items"))
+        queryset = super().get_queryset(request).with_deadline().annotate(items_count=Count("items"))
+        return with_items(queryset)
 
     def get_ordering(self, request):
         return queue_ordering()
@@ -156,6 +159,10 @@ class ComplaintAdmin(admin.ModelAdmin):
     @admin.display(description="Items", ordering="items_count")
     def item_count(self, obj: Complaint) -> int:
         return obj.items_count
+
+    @admin.display(description="About")
+    def about(self, obj: Complaint) -> str:
+        return complaint_about(obj)
 
     @admin.display(description="Deadline", ordering="deadline")
     def due(self, obj: Complaint):

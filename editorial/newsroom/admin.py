@@ -19,7 +19,7 @@ from articles.models import Article, Correction
 from editorial.models import AuditEvent
 from editorial.readonly_admin import ReadOnlyAdminMixin
 
-from . import corrections, editing, revisions
+from . import corrections, desk, editing, revisions
 from .admin_forms import ArticleAdminForm, AuditArticleFilter, CorrectionInline, QueueFilter
 from .admin_views import ArticleScreens
 from .models import ArticleRevision, Editor
@@ -65,7 +65,7 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
-        "status",
+        "status_label",
         "section",
         "editor",
         "responsible_editor",
@@ -101,9 +101,31 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
 
     class Media:
         css = {"all": ["editorial/workflow.css"]}
+        js = ["editorial/autosave.js"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("hero_image__renditions")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        revision = self._autosave_to_load(request, obj)
+        if revision is None:
+            return form
+        initial = editing.form_initial(revision.data)
+
+        class FromAutosave(form):
+            """The form opened on the editor's autosaved text (`?autosave=<number>`), not the article's."""
+
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if not self.is_bound:
+                    self.initial.update(initial)
+
+        return FromAutosave
+
+    @admin.display(description="Status", ordering="status")
+    def status_label(self, obj: Article) -> str:
+        return desk.status_label(obj)
 
     @admin.display(description="Picture")
     def hero(self, obj: Article):
@@ -136,6 +158,7 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
             return
         super().save_related(request, form, formsets, change)
         article = form.instance
+        editing.stop_editing(article, by=request.user)
         before = article.status
         editing.record_edit(
             article,
@@ -192,6 +215,7 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
             path("scheduled/", wrap(self.scheduled_view), name="articles_article_scheduled"),
             path("tag-suggestions/", wrap(self.tag_suggestions_view), name="articles_article_tag_suggestions"),
             path("<path:object_id>/workflow/", wrap(self.workflow_view), name="articles_article_workflow"),
+            path("<path:object_id>/editing/", wrap(self.editing_view), name="articles_article_editing"),
             path("<path:object_id>/preview-link/", wrap(self.preview_link_view), name="articles_article_preview_link"),
             path(
                 "<path:object_id>/pending-change/",
@@ -241,6 +265,8 @@ class ArticleAdmin(ArticleScreens, admin.ModelAdmin):
         extra_context = extra_context or {}
         if article is not None and self.has_view_or_change_permission(request, article):
             extra_context["workflow"] = self._workflow_context(request, article)
+        if article is not None and self.has_change_permission(request, article):
+            extra_context["editing"] = self._editing_context(request, article)
         return super().change_view(request, object_id, form_url, extra_context)
 
 

@@ -5,8 +5,9 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed
+from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -42,8 +43,13 @@ class ArticleScreens:
             else None
         )
         default_at = article.published_at if article.published_at and article.published_at > timezone.now() else None
+        withheld = desk.withholding(article)
+        if withheld and withheld.get("complaint_id") and request.user.has_perm("editorial.view_complaint"):
+            withheld["complaint_url"] = reverse("admin:editorial_complaint_change", args=[withheld["complaint_id"]])
         return {
             "transitions": available,
+            "status_label": desk.status_label(article),
+            "withheld": withheld,
             "needs_time": any(t.name in ("schedule", "override_publish") for t in available),
             "default_at": (
                 f"{timezone.localtime(default_at, ZoneInfo(settings.TIME_ZONE)):%Y-%m-%dT%H:%M}" if default_at else ""
@@ -61,6 +67,67 @@ class ArticleScreens:
             "transition_table": workflow.TRANSITIONS,
             "pending": self._pending_context(request, article),
         }
+
+    # --- nothing typed is lost (editing.autosave and who is editing) ---------------------------------------
+
+    def _autosave_to_load(self, request, article: Article | None):
+        """The signed-in editor's unsaved autosave named by `?autosave=`, if the article has not moved on since."""
+        if article is None or request.method != "GET" or "autosave" not in request.GET:
+            return None
+        revision = editing.unsaved_autosave(article, by=request.user)
+        if revision is None or str(revision.number) != request.GET["autosave"]:
+            return None
+        return revision if revision.data.get("version") == article.version else None
+
+    def _editing_context(self, request, article: Article) -> dict:
+        if request.method == "GET":
+            editing.mark_editing(article, by=request.user)
+        autosaved = editing.unsaved_autosave(article, by=request.user)
+        loaded = self._autosave_to_load(request, article)
+        return {
+            "url": reverse("admin:articles_article_editing", args=[article.pk]),
+            "interval": getattr(settings, "ARTICLE_AUTOSAVE_SECONDS", editing.AUTOSAVE_SECONDS),
+            "others": self._others_editing(request, article),
+            "autosaved": autosaved if loaded is None else None,
+            "autosaved_current": autosaved is not None and autosaved.data.get("version") == article.version,
+            "loaded": loaded,
+            "load_url": f"{self._change_url(article)}?autosave={autosaved.number}" if autosaved else "",
+            "compare_url": (
+                reverse("admin:articles_article_compare", args=[article.pk]) + f"?a={autosaved.number}&b=current"
+                if autosaved
+                else ""
+            ),
+        }
+
+    def editing_view(self, request, object_id):
+        """The form's page speaks every few seconds: who is editing, and (`autosave=1`) what has been typed.
+
+        Answers JSON: when it was kept and who else has the form open; a refusal with its reason and a 4xx.
+        """
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        article = self.get_object(request, unquote(object_id))
+        if article is None:
+            return JsonResponse({"error": "This article no longer exists."}, status=404)
+        if not self.has_change_permission(request, article):
+            return JsonResponse({"error": "You may not edit this article."}, status=403)
+        editing.mark_editing(article, by=request.user)
+        answer = {}
+        if request.POST.get("autosave") == "1":
+            try:
+                revision = editing.autosave(article, by=request.user, data=request.POST)
+            except workflow.WorkflowError as refused:
+                return JsonResponse({"error": str(refused)}, status=400)
+            answer = {"revision": revision.number, "saved_at": f"{timezone.localtime(revision.created_at):%H:%M:%S}"}
+        answer["others"] = self._others_editing(request, article)
+        return JsonResponse(answer)
+
+    def _others_editing(self, request, article: Article) -> list[dict]:
+        zone = ZoneInfo(settings.TIME_ZONE)
+        return [
+            {"name": other["name"], "since": f"{timezone.localtime(other['since'], zone):%H:%M}"}
+            for other in editing.others_editing(article, by=request.user)
+        ]
 
     def _pending_context(self, request, article: Article) -> dict | None:
         pending = editing.pending_change(article)
@@ -203,7 +270,12 @@ class ArticleScreens:
         article = self._article_or_none(request, object_id)
         if article is None:
             return self.missing_article(request, object_id)
-        revision_list = list(article.revisions.select_related("author").order_by("-number")[:500])
+        # One more than is shown, so the oldest shown revision can say what it changed.
+        revision_list = list(article.revisions.select_related("author").order_by("-number")[:501])
+        changes = revisions.changes_between(revision_list)
+        revision_list = revision_list[:500]
+        for revision in revision_list:
+            revision.changed_labels = changes.get(revision.number)
         events = list(AuditEvent.objects.for_object(article).select_related("actor")[:200])
         context = {
             **self.admin_site.each_context(request),

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
+from editorial.models import AuditEvent
 
 from .models import ArticleRevision, Editor
 
@@ -73,8 +74,12 @@ def queue_counts(user) -> dict[str, int]:
 
 
 def dashboard_queues(user) -> list[dict]:
-    """Each queue of `user` with its count and the filtered admin list it links to (one query)."""
-    if not user.has_perm("articles.view_article"):
+    """Each queue of `user` with its count and the filtered admin list it links to (one query).
+
+    Only for people who write or edit articles: a copyright officer reads articles but works complaints, so
+    their home shows the complaint queue instead (editorial/copyright/queue.py `officer_home`).
+    """
+    if not user.has_perm("articles.change_article"):
         return []
     counts = queue_counts(user)
     changelist = reverse("admin:articles_article_changelist")
@@ -83,3 +88,32 @@ def dashboard_queues(user) -> list[dict]:
         url = reverse("admin:articles_article_scheduled") if key == "scheduled" else f"{changelist}?queue={key}"
         queues.append({"key": key, "label": label, "count": counts[key], "url": url})
     return queues
+
+
+def status_label(article: Article) -> str:
+    """The article's status as it is true now: a scheduled article whose time has come reads "Published"."""
+    if article.status == S.SCHEDULED and article.is_live:
+        return S.PUBLISHED.label
+    return article.get_status_display()
+
+
+def withholding(article: Article) -> dict | None:
+    """Why, when and by whom a withheld article was withheld, with the complaint's reference (None if not withheld).
+
+    Read from the `article.withhold` audit event the workflow wrote; a copyright measure puts the complaint's
+    reference in its details, and an officer's own withholding from the article screen has its note.
+    """
+    if article.status != S.WITHHELD:
+        return None
+    event = AuditEvent.objects.for_object(article).filter(action="article.withhold").first()
+    if event is None:
+        return {"by": "someone", "at": article.withheld_at, "note": "", "reference": "", "public_note": ""}
+    details = event.details or {}
+    return {
+        "by": event.actor_label or "the system, carrying out a recorded decision",
+        "at": event.created_at,
+        "note": event.note,
+        "reference": str(details.get("reference") or ""),
+        "complaint_id": details.get("complaint"),
+        "public_note": article.withheld_note,
+    }

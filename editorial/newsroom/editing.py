@@ -18,11 +18,14 @@ The rules (issue 12; docs/decisions.md, "what a save of a live article does"):
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from types import SimpleNamespace
 
+from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import strip_tags
 from taggit.utils import edit_string_for_tags
 
@@ -303,3 +306,96 @@ def restore(article: Article, revision: ArticleRevision, *, by, expected_version
         if fresh.status in (S.APPROVED, S.SCHEDULED) and not fresh.is_live:
             workflow.return_to_review(fresh, by=by, note=f"Restored revision {revision.number}")
     return new, False
+
+
+# --- nothing typed is lost: autosave and who is editing ------------------------------------------------------
+
+# The form's text fields an autosave keeps, with the longest value accepted (the model's, or a generous cap).
+AUTOSAVED_FIELDS = {"title": 250, "slug": 250, "dek": 600, "body": 1_000_000}
+# How often the form keeps what was typed, when something was (settings.ARTICLE_AUTOSAVE_SECONDS overrides it).
+AUTOSAVE_SECONDS = 30
+# How long someone counts as editing after their page last spoke to the server (it does every 30 seconds).
+PRESENCE_SECONDS = 90
+
+
+def autosave(article: Article, *, by, data) -> ArticleRevision:
+    """Keep what `by` has typed in the article's form as an *autosaved* revision, and nothing else.
+
+    The article itself is not touched (neither its live fields nor its status nor its version): an autosave
+    is a copy in the history, from which the editor may load or restore it. One autosave per person is kept
+    on top of the history: while `by`'s autosave is the newest revision, a new one replaces it.
+    `data` is the form's values (a QueryDict or dict); only the words are kept (AUTOSAVED_FIELDS).
+    """
+    if by is None or not by.has_perm("articles.change_article"):
+        raise EditRefused("You may not edit this article.")
+    if article.status == S.WITHHELD:
+        raise EditRefused("This article is withheld after a copyright complaint; it cannot be edited now.")
+    typed = {}
+    for name, limit in AUTOSAVED_FIELDS.items():
+        value = data.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str) or len(value) > limit:
+            raise EditRefused(f"The {revisions.FIELD_LABELS[name].lower()} is too long to keep (at most {limit}).")
+        typed[name] = value
+    if not typed:
+        raise EditRefused("Nothing to autosave: the form sent no headline, standfirst or body.")
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        pending = ArticleRevision.objects.filter(article=locked, state=State.PENDING).first()
+        base = pending.data if pending is not None else revisions.snapshot(locked)
+        snapshot = {**base, **typed, "version": locked.version}
+        fields = [revisions.FIELD_LABELS[f] for f in revisions.changed_fields(base, snapshot)]
+        summary = "Autosaved, not saved: " + (", ".join(fields) or "no change")
+        newest = ArticleRevision.objects.filter(article=locked).order_by("-number").first()
+        if newest is not None and newest.state == State.AUTOSAVED and newest.author_id == by.pk:
+            newest.data, newest.summary, newest.created_at = snapshot, summary[:300], timezone.now()
+            newest.save(update_fields=["data", "summary", "created_at"])
+            return newest
+        return revisions.record(locked, author=by, summary=summary, data=snapshot, state=State.AUTOSAVED)
+
+
+def unsaved_autosave(article: Article, *, by) -> ArticleRevision | None:
+    """`by`'s autosave, if it is the newest revision of the article (nothing was saved after it)."""
+    newest = ArticleRevision.objects.filter(article=article).order_by("-number").first()
+    if newest is not None and newest.state == State.AUTOSAVED and by is not None and newest.author_id == by.pk:
+        return newest
+    return None
+
+
+def _presence_key(article: Article) -> str:
+    return f"article-editing:{article.pk}"
+
+
+def mark_editing(article: Article, *, by) -> None:
+    """Note that `by` has the article's form open now (kept in the cache for PRESENCE_SECONDS)."""
+    if by is None or not getattr(by, "is_authenticated", False):
+        return
+    now = timezone.now()
+    present = _present(article, now)
+    since = present.get(str(by.pk), {}).get("since", now.isoformat())
+    present[str(by.pk)] = {"name": by.get_full_name() or by.get_username(), "since": since, "seen": now.isoformat()}
+    cache.set(_presence_key(article), present, PRESENCE_SECONDS)
+
+
+def stop_editing(article: Article, *, by) -> None:
+    """`by` saved or left the form: they no longer count as editing it."""
+    present = _present(article, timezone.now())
+    if by is not None and present.pop(str(by.pk), None) is not None:
+        cache.set(_presence_key(article), present, PRESENCE_SECONDS)
+
+
+def others_editing(article: Article, *, by) -> list[dict]:
+    """Everyone but `by` who has the article's form open, with `name` and `since` (an aware datetime)."""
+    me = str(by.pk) if by is not None else None
+    return [
+        {"name": entry["name"], "since": datetime.datetime.fromisoformat(entry["since"])}
+        for user_id, entry in sorted(_present(article, timezone.now()).items(), key=lambda kv: kv[1]["since"])
+        if user_id != me
+    ]
+
+
+def _present(article: Article, now: datetime.datetime) -> dict:
+    present = cache.get(_presence_key(article)) or {}
+    cutoff = now - datetime.timedelta(seconds=PRESENCE_SECONDS)
+    return {k: v for k, v in present.items() if datetime.datetime.fromisoformat(v["seen"]) > cutoff}

@@ -78,6 +78,8 @@ class ArticleRevision(models.Model):
         ACCEPTED = "accepted", "accepted (published)"
         DISCARDED = "discarded", "discarded"
         SUPERSEDED = "superseded", "replaced by a later proposal"
+        # What an editor had typed, kept every 30 seconds of change; never the article itself (editing.autosave).
+        AUTOSAVED = "autosaved", "autosaved, not saved"
 
     article = models.ForeignKey("articles.Article", on_delete=models.CASCADE, related_name="revisions")
     number = models.PositiveIntegerField(help_text="1 for the first save, counting up.")
@@ -91,7 +93,8 @@ class ArticleRevision(models.Model):
         max_length=12,
         choices=State.choices,
         default=State.SAVED,
-        help_text="Saved: the article was like this. Pending: a proposed change to a live article, not public yet.",
+        help_text="Saved: the article was like this. Pending: a proposed change to a live article, not public yet. "
+        "Autosaved: what an editor had typed, not saved to the article.",
     )
 
     class Meta:

@@ -141,6 +141,23 @@ def changed_fields(old: dict, new: dict) -> list[str]:
     return [name for name in FIELD_LABELS if _display_value(old.get(name), name) != _display_value(new.get(name), name)]
 
 
+def changes_between(revisions_newest_first: list[ArticleRevision]) -> dict[int, list[str]]:
+    """For each revision number, the labels of the fields it changed (the history's "Changed" column).
+
+    A saved revision is compared with the saved revision before it; a proposed (pending, accepted, discarded
+    or superseded) one with the saved revision it would change. The oldest revision of the list has no
+    earlier one to compare with unless the caller passes one more than it shows.
+    """
+    changed: dict[int, list[str]] = {}
+    last_saved: dict | None = None
+    for revision in reversed(revisions_newest_first):
+        if last_saved is not None:
+            changed[revision.number] = [FIELD_LABELS[name] for name in changed_fields(last_saved, revision.data)]
+        if revision.state == ArticleRevision.State.SAVED:
+            last_saved = revision.data
+    return changed
+
+
 # --- restore ------------------------------------------------------------------------------------------------
 
 

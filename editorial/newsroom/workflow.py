@@ -200,6 +200,7 @@ def available_transitions(article: Article, user) -> list[Transition]:
         and t.name not in {"return_to_review", "load"}  # done by the system, not offered as buttons
         and may_act(user, t.actor, article, authors=authors)
         and not (t.name in {"unschedule", "schedule"} and article.status == S.SCHEDULED and article.is_live)
+        and (t.name != "unpublish" or article.is_live)  # before its time, "Cancel schedule" is the move
     ]
 
 
@@ -400,8 +401,16 @@ def publish(article: Article, *, by, note: str = "", expected_version: int | Non
 
 
 def unpublish(article: Article, *, by, note: str, expected_version: int | None = None) -> Article:
-    """Take a live (or scheduled) article off the site. Its publication dates are kept for the record."""
-    return _move(article, "unpublish", by=by, note=note, expected_version=expected_version)
+    """Take a live article off the site. Its publication dates are kept for the record.
+
+    A scheduled article whose time has not come is not live: cancelling its schedule is the move for it.
+    """
+
+    def change(a: Article) -> None:
+        if not a.is_live:
+            raise WrongState("It is not live yet, so there is nothing to unpublish; cancel its schedule instead.")
+
+    return _move(article, "unpublish", by=by, note=note, expected_version=expected_version, change=change)
 
 
 def return_to_review(article: Article, *, by, note: str = "") -> Article:

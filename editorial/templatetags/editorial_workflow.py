@@ -1,11 +1,13 @@
-"""The editor's dashboard on the admin's front page (templates/admin/index.html).
+"""Each role's own work on the admin's front page (templates/admin/index.html).
 
 Django finds template libraries only in an installed app's `templatetags` package, so this stays here and
-only registers the newsroom desk's function (editorial/newsroom/desk.py).
+only calls the desks' functions: the newsroom's queues (editorial/newsroom/desk.py) and the copyright
+officers' complaint queue (editorial/copyright/queue.py).
 """
 
 from django import template
 
+from editorial.copyright import queue
 from editorial.newsroom import desk
 
 register = template.Library()
@@ -23,3 +25,9 @@ def desk_notifications(context) -> dict:
     from editorial import notifications
 
     return notifications.desk_notices(context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def officer_queue(context) -> dict | None:
+    """The complaints a copyright officer works, overdue first, with what each is about and its deadline."""
+    return queue.officer_home(context["request"].user)

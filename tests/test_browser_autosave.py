@@ -1,0 +1,91 @@
+"""Issue 15, point 3 in a browser: an editor types, the form autosaves, the page is reloaded, and the text is
+found again (offered, then loaded into the form); the live article never changed, and a second editor opening
+the article sees who is editing it."""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
+from playwright.sync_api import expect
+
+from articles.models import Article
+from editorial.models import ArticleRevision
+from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
+from tests._workflow import change_url, make_person
+from tests.browser_helpers import serious_violations
+from tests.factories import ArticleFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    ContentType.objects.clear_cache()
+    cache.clear()
+    yield
+    ContentType.objects.clear_cache()
+    cache.clear()
+
+
+def sign_in(page, live_server, username: str) -> None:
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_server, settings):
+    settings.ARTICLE_AUTOSAVE_SECONDS = 2  # 30 in production; the test need not wait that long
+    sync_roles()
+    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
+    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    article = ArticleFactory(
+        title="Lanzhou's new bridge",
+        body="<p>The first paragraph.</p>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        first_published_at=None,
+        editor=writer.editor,
+        responsible_editor=reviewer.editor,
+    )
+    url = f"{live_server.url}{change_url(article)}"
+    first, second = (browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2))
+    try:
+        page = first.new_page()
+        sign_in(page, live_server, "he")
+        page.goto(url)
+        page.locator("textarea[name=body]").fill("<p>The first paragraph.</p><p>A sentence nobody saved.</p>")
+        expect(page.locator("#article-autosave-status")).to_contain_text("Autosaved at", timeout=15_000)
+
+        # The second editor opens the same article and is told who is editing it.
+        other = second.new_page()
+        sign_in(other, live_server, "su")
+        other.goto(url)
+        expect(other.locator("#article-presence")).to_contain_text("Being edited by He since")
+
+        # Leaving with unsaved changes asks first: the reload is confirmed in the dialog.
+        dialogs = []
+
+        def accept(dialog):
+            dialogs.append(dialog.type)
+            dialog.accept()
+
+        page.on("dialog", accept)
+        page.reload()
+        assert dialogs == ["beforeunload"]
+
+        offer = page.locator("#article-autosave-load")
+        expect(offer).to_be_visible()
+        assert serious_violations(page, exclude=[".select2-container"]) == []
+        offer.click()
+        expect(page.locator("textarea[name=body]")).to_have_value(
+            "<p>The first paragraph.</p><p>A sentence nobody saved.</p>"
+        )
+    finally:
+        first.close()
+        second.close()
+    article.refresh_from_db()
+    assert article.body == "<p>The first paragraph.</p>" and article.status == Article.Status.DRAFT
+    assert article.revisions.filter(state=ArticleRevision.State.AUTOSAVED).count() == 1
