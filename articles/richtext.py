@@ -40,7 +40,17 @@ ALLOWED_TAGS = {
     "th",
     "td",
 }
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "th": {"scope"}, "q": {"cite"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "th": {"scope"},
+    "q": {"cite"},
+    # A numbered list's first number and style, as the admin's editor writes them (its "List properties").
+    "ol": {"start", "type", "data-type"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+# Added to every link; the admin's editor writes it too, so a body it made comes back from nh3 unchanged.
+LINK_REL = "noopener noreferrer"
 
 
 def sanitise_body(html: str) -> str:
@@ -51,7 +61,7 @@ def sanitise_body(html: str) -> str:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto"},
-        link_rel="noopener noreferrer",
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
         strip_comments=True,
     )

@@ -86,6 +86,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
     "axes",
+    # The article body's editor (editorial/newsroom/rich_text.py): its static files, under our CSP (nonce'd importmap).
+    "django_prose_editor",
     "articles",
     "editorial",
 ]
@@ -135,8 +137,7 @@ TEMPLATES = [
     },
 ]
 
-# Databases: SQLite is the embedded default so `make run` works on a bare laptop; PostgreSQL through
-# DATABASE_URL in CI and production.
+# Databases: SQLite by default so `make run` works on a bare laptop; DATABASE_URL (PostgreSQL) in CI, production.
 _database_url = env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
     _default_db = dj_database_url.parse(_database_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
@@ -476,8 +477,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = True
 
 LOGIN_URL = "admin:login"
-# Where a sign-in lands when `next` is missing or points off the site (Django refuses those); not the
-# default /accounts/profile/, which does not exist here.
+# Where a sign-in lands when `next` is missing or off the site; not the default /accounts/profile/ (absent).
 LOGIN_REDIRECT_URL = "admin:index"
 # handler500 (config/urls.py) and DatabaseUnavailableMiddleware answer a database outage with a 503 page.
 

@@ -56,7 +56,12 @@ def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_se
         page = first.new_page()
         sign_in(page, live_server, "he")
         page.goto(url)
-        page.locator("textarea[name=body]").fill("<p>The first paragraph.</p><p>A sentence nobody saved.</p>")
+        # Typed in the body's rich-text editor, as an editor writes (it keeps the form's textarea in step).
+        body = page.get_by_role("textbox", name="Body")
+        body.click()
+        page.keyboard.press("Control+End")
+        page.keyboard.press("Enter")
+        page.keyboard.type("A sentence nobody saved.")
         expect(page.locator("#article-autosave-status")).to_contain_text("Autosaved at", timeout=15_000)
 
         # The second editor opens the same article and is told who is editing it.

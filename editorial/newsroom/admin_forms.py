@@ -17,6 +17,7 @@ from editorial.copyright import takedowns
 from editorial.models import AuditEvent
 
 from . import desk, editing, revisions, workflow
+from .rich_text import body_field
 from .widgets import TagAutocompleteWidget
 
 
@@ -51,6 +52,10 @@ class ArticleAdminForm(forms.ModelForm):
     # The pending change (of a live article) the form was opened on, 0 for none: a change proposed meanwhile
     # by someone else is a conflict, as a save is.
     loaded_draft = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+    body = body_field(
+        "The story: paragraphs, headings (Ctrl+Alt+2 to 4), bold (Ctrl+B), italic (Ctrl+I), links, lists and "
+        "quotes. To place a picture from the library, write [[image:ID]] as a paragraph of its own."
+    )
 
     class Meta:
         model = Article
