@@ -2,6 +2,11 @@
 
 from urllib.parse import urlsplit
 
+from playwright.sync_api import expect
+
+# The password tests/factories.py gives every account.
+PASSWORD = "correct horse battery staple"
+
 
 def serious_violations(page, *, exclude: list[str] | None = None) -> list[str]:
     """axe's serious and critical findings on the page (`exclude`: CSS selectors left out)."""
@@ -19,3 +24,12 @@ def on_live_server(live_server, url: str) -> str:
     """Links in stored messages use SITE_URL; the test's server listens elsewhere."""
     parts = urlsplit(url)
     return f"{live_server.url}{parts.path}" + (f"?{parts.query}" if parts.query else "")
+
+
+def sign_in(page, live_server, username: str) -> None:
+    """Sign in to the back office as `username` and wait until the admin shows the person signed in."""
+    page.goto(f"{live_server.url}/admin/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()

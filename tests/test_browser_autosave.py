@@ -11,12 +11,10 @@ from articles.models import Article
 from editorial.models import ArticleRevision
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -26,14 +24,6 @@ def _fresh_content_types():
     yield
     ContentType.objects.clear_cache()
     cache.clear()
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_server, settings):

@@ -10,13 +10,12 @@ from articles.models import Article
 from editorial.models import Notification
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Article.Status
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -33,14 +32,6 @@ def two_people(browser):
     yield [context.new_page() for context in contexts]
     for context in contexts:
         context.close()
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_the_responsible_editor_sees_the_submission_on_the_desk_and_opens_the_article(two_people, live_server):

@@ -9,11 +9,10 @@ from playwright.sync_api import expect
 from articles.models import Article
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
+from tests.browser_helpers import sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -31,14 +30,6 @@ def people(browser):
     yield [context.new_page() for context in contexts]
     for context in contexts:
         context.close()
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def test_an_old_address_lands_on_the_renamed_article(people, live_server):

@@ -16,12 +16,10 @@ from articles.richtext import sanitise_body
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -30,14 +28,6 @@ def _fresh_content_types():
     ContentType.objects.clear_cache()
     yield
     ContentType.objects.clear_cache()
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 EVERY_FEATURE = (

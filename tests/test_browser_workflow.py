@@ -13,13 +13,12 @@ from articles.models import Article
 from editorial.models import AuditEvent
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person, workflow_url
-from tests.browser_helpers import serious_violations
+from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Article.Status
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
@@ -49,14 +48,6 @@ def serious_violations_outside_select2(page) -> list[str]:
     (tests/browser_helpers.py's `serious_violations`, with the same levels).
     """
     return serious_violations(page, exclude=[".select2-container"])
-
-
-def sign_in(page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/admin/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("button", name="Log out")).to_be_visible()
 
 
 def press(page, label: str) -> None:
