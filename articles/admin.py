@@ -1,10 +1,12 @@
+from functools import partial
+
 from django.contrib import admin
-from django.db import transaction
+from django.urls import path
 from django.utils.html import format_html
 
+from . import library
 from .forms import ImageForm
 from .models import Correction, Image, Initiative, Milestone, Section
-from .tasks import make_renditions
 
 
 @admin.register(Section)
@@ -58,6 +60,15 @@ class ImageAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("renditions")
 
+    def get_urls(self):
+        # The picture library the article editor opens (articles/library.py).
+        view = self.admin_site.admin_view
+        return [
+            path("library/", view(partial(library.library_view, self)), name="articles_image_library"),
+            path("library/<int:pk>/", view(partial(library.picture_view, self)), name="articles_image_picture"),
+            *super().get_urls(),
+        ]
+
     @admin.display(description="Picture")
     def thumbnail(self, obj: Image):
         return thumbnail_html(obj)
@@ -73,7 +84,7 @@ class ImageAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if "file" in form.changed_data:  # Image.save() has discarded the old file's renditions
-            transaction.on_commit(lambda: make_renditions.enqueue(obj.pk))
+            library.schedule_renditions(obj)
 
 
 @admin.register(Correction)

@@ -31,3 +31,11 @@ class ImageForm(forms.ModelForm):
         if upload is not None and hasattr(upload, "content_type"):  # a new upload, not the stored file
             image_processing.inspect_upload(upload)
         return upload
+
+
+class LibraryUploadForm(ImageForm):
+    """A new picture uploaded from the article editor's picture library: what a reader and a rights holder
+    need (alt text, credit, licence), the rest can be filled in later on the picture's own page."""
+
+    class Meta(ImageForm.Meta):
+        fields = ["file", "alt_text", "credit", "licence", "caption", "copyright_holder", "source_url"]

@@ -31,6 +31,8 @@ def test_the_editor_offers_headings_below_the_headline_and_the_formatting_the_is
 
 def test_an_emptied_editor_stores_an_empty_body_and_a_script_is_still_removed():
     assert clean_body_html("<p></p>") == ""
+    assert clean_body_html("<p>Text</p><p>[[image:4]]</p><p></p><p><br></p>") == "<p>Text</p><p>[[image:4]]</p>"
+    assert clean_body_html("<p>One</p><p></p><p>Two</p>") == "<p>One</p><p></p><p>Two</p>"  # only at the end
     assert clean_body_html('<p>Hi</p><script>alert(1)</script><p onclick="x()">there</p>') == "<p>Hi</p><p>there</p>"
 
 
@@ -39,6 +41,8 @@ def test_the_article_form_renders_the_editor_with_its_static_files_and_no_inline
     form = ArticleAdminForm()
     html = str(form["body"])
     assert "data-django-prose-editor-configurable" in html
+    # The picture button's module and where it finds the library (articles/library.py).
+    assert "editorial/pictures.js" in html and "/admin/articles/image/library/" in html
     media = str(form.media)
     assert "django_prose_editor/editor.js" in media
     assert "editorial/prose-editor.css" in media

@@ -118,6 +118,23 @@ def test_the_admin_upload_screen_shows_the_refusal(removed, admin_client):
     assert complaint.reference in response.content.decode()
 
 
+def test_the_editors_picture_library_refuses_it_too(removed, admin_client):
+    original, complaint = removed
+    images_before = Image.objects.count()
+    response = admin_client.post(
+        "/admin/articles/image/library/",
+        {
+            "file": upload(reencoded(original, "WEBP", quality=60), "again.webp"),
+            "alt_text": "Hall",
+            "credit": "Photo: Desk",
+            "licence": "own",
+        },
+    )
+    assert response.status_code == 400
+    assert complaint.reference in response.content.decode()
+    assert Image.objects.count() == images_before
+
+
 def test_a_removed_picture_sent_with_a_turning_exif_tag_is_still_recognised(removed):
     original, complaint = removed
     with PILImage.open(io.BytesIO(original)) as picture:

@@ -54,7 +54,7 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_draft = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
     body = body_field(
         "The story: paragraphs, headings (Ctrl+Alt+2 to 4), bold (Ctrl+B), italic (Ctrl+I), links, lists and "
-        "quotes. To place a picture from the library, write [[image:ID]] as a paragraph of its own."
+        "quotes. To place a picture, use the picture button: choose one from the library or upload a new one."
     )
 
     class Meta:

@@ -3,12 +3,16 @@
 The editor offers headings, bold, italic, links, lists, block quotes, line breaks and rules, and nothing
 else, so what an editor sees is what is saved; nh3 (`sanitise_body`) still cleans the body on save and stays
 the last word. Links carry the `rel` nh3 would add, so sanitising leaves the editor's HTML as it is
-(tests/test_rich_text_editor.py checks both). Inline pictures stay `[[image:ID]]` markers: in the editor a
-paragraph of text, on the reader's page a figure.
+(tests/test_rich_text_editor.py checks both). A picture is placed from the library with the editor's
+picture button (editorial/static/editorial/pictures.js, articles/library.py) and shows in the editor as
+the picture; the body stores it as an `[[image:ID]]` marker, which the reader's page turns into a figure.
 """
+
+import re
 
 from django.forms import Media
 from django.templatetags.static import static
+from django.urls import reverse
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
@@ -36,19 +40,25 @@ class BodyEditorWidget(AdminProseEditorWidget):
 
     @property
     def media(self):
-        return super().media + Media(css={"all": ["editorial/prose-editor.css"]})
+        return super().media + Media(css={"all": ["editorial/prose-editor.css", "editorial/pictures.css"]})
 
     def get_config(self):
         config = super().get_config()
         config["extensions"]["MastheadEditor"] = True
-        config["js_modules"] = [*config.get("js_modules", []), static("editorial/prose-editor.js")]
+        config["extensions"]["MastheadPicture"] = {"libraryUrl": reverse("admin:articles_image_library")}
+        modules = [static("editorial/prose-editor.js"), static("editorial/pictures.js")]
+        config["js_modules"] = [*config.get("js_modules", []), *modules]
         return config
 
 
+EMPTY_PARAGRAPHS_AT_END = re.compile(r"(?:<p>(?:<br>)?</p>\s*)+$")
+
+
 def clean_body_html(html: str) -> str:
-    """The editor's HTML as it will be stored: sanitised, and an editor left empty stores nothing."""
-    cleaned = sanitise_body(html).strip()
-    return "" if cleaned in ("<p></p>", "<p><br></p>") else cleaned
+    """The editor's HTML as it will be stored: sanitised, without the empty paragraphs the editor leaves at
+    the end (one follows a picture placed last, for the writer to go on), and an editor left empty stores
+    nothing."""
+    return EMPTY_PARAGRAPHS_AT_END.sub("", sanitise_body(html).strip())
 
 
 def body_field(help_text: str) -> ProseEditorFormField:

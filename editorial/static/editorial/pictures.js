@@ -1,0 +1,194 @@
+// Pictures in the article body's editor (issue 15, point 2): a button opens the picture library
+// (articles/library.py) and places the chosen or newly uploaded picture; a placed picture shows as the picture.
+// The body stores it as a paragraph holding its `[[image:ID]]` marker, which the reader's page turns into the
+// figure with its credit (articles/templatetags/reader.py), so the server's rules for markers apply unchanged.
+// Loaded as an extension module by django-prose-editor (editorial/newsroom/rich_text.py): no inline script.
+import { Node } from "django-prose-editor/editor"
+
+const MARKER = /^\s*\[\[image:(\d{1,12})\]\]\s*$/
+// What the editor knows of each picture, by id: a promise of the library's facts (or null if there is none).
+const known = new Map()
+
+function factsOf(libraryUrl, id) {
+  if (!known.has(id)) {
+    const answer = fetch(`${libraryUrl}${id}/`, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then((response) => (response.ok ? response.json() : null))
+      .catch(() => null)
+    known.set(id, answer)
+  }
+  return known.get(id)
+}
+
+function element(tag, properties = {}, children = []) {
+  const node = Object.assign(document.createElement(tag), properties)
+  node.append(...children)
+  return node
+}
+
+function showPicture(figure, facts, id) {
+  const [img, caption] = [figure.querySelector("img"), figure.querySelector("figcaption")]
+  if (!facts) {
+    figure.classList.add("is-missing")
+    img.hidden = true
+    caption.textContent = `Picture ${id} is not in the library. Remove it (select it and press Delete) and place another.`
+  } else if (facts.removed) {
+    figure.classList.add("is-missing")
+    img.hidden = true
+    caption.textContent = `Picture ${id} (${facts.alt}) was removed after a copyright complaint; readers do not see it.`
+  } else {
+    img.src = facts.thumbnail
+    img.alt = facts.alt
+    img.hidden = false
+    caption.textContent = facts.credit ? `${facts.alt} (${facts.credit})` : facts.alt
+  }
+}
+
+// After the selection, never over it: a picture just placed is selected, and a second one must not replace it.
+// At the end of the body an empty paragraph follows, so the editor can write on below the picture.
+function placePicture(editor, id) {
+  const at = editor.state.selection.to
+  const atEnd = at >= editor.state.doc.content.size - 1
+  const content = [{ type: "mastheadPicture", attrs: { id } }, ...(atEnd ? [{ type: "paragraph" }] : [])]
+  editor.chain().focus().insertContentAt(at, content).run()
+}
+
+function openLibrary(editor, libraryUrl) {
+  const body = element("div", { className: "picture-library-dialog__body" }, [
+    element("p", { textContent: "Loading the picture library…" }),
+  ])
+  const close = element("button", { type: "button", className: "button", textContent: "Close" })
+  const dialog = element("dialog", { className: "picture-library-dialog" }, [
+    element("div", { className: "picture-library-dialog__header" }, [
+      element("h2", { id: "picture-library-title", textContent: "Place a picture" }),
+      close,
+    ]),
+    body,
+  ])
+  dialog.setAttribute("aria-labelledby", "picture-library-title")
+
+  const failed = (why) => {
+    body.replaceChildren(element("p", { className: "errornote", textContent: why }))
+  }
+  const show = async (response) => {
+    body.innerHTML = await response.text() // our own server-rendered, escaped fragment
+    return response
+  }
+  const load = (url) =>
+    fetch(url, { credentials: "same-origin" })
+      .then((response) => (response.ok ? show(response) : failed(`The library did not open (error ${response.status}).`)))
+      .catch(() => failed("The library could not be reached. Check the connection and try again."))
+
+  const place = (choice) => {
+    const id = Number(choice.dataset.pictureId)
+    const { thumbnail, alt, credit } = choice.dataset
+    known.set(id, Promise.resolve({ id, thumbnail, alt, credit, removed: false }))
+    dialog.close()
+    placePicture(editor, id)
+  }
+
+  const upload = async (form) => {
+    const button = form.querySelector("button[type=submit]")
+    button.disabled = true
+    button.textContent = "Uploading…"
+    try {
+      const response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
+      if (response.status !== 201 && response.status !== 400) {
+        failed(`The picture was not uploaded (error ${response.status}). Try again, or upload it under Pictures.`)
+        return
+      }
+      await show(response)
+      const uploaded = body.querySelector("[data-uploaded] .picture-library__choice")
+      if (uploaded) place(uploaded)
+      else body.querySelector(".errorlist")?.closest("div")?.querySelector("input, select, textarea")?.focus()
+    } catch {
+      failed("The picture could not be sent. Check the connection and try again.")
+    }
+  }
+
+  close.addEventListener("click", () => dialog.close())
+  dialog.addEventListener("click", (event) => {
+    const choice = event.target.closest(".picture-library__choice")
+    const pageLink = event.target.closest("a.picture-library__page")
+    if (choice) place(choice)
+    else if (pageLink) {
+      event.preventDefault()
+      load(pageLink.href)
+    }
+  })
+  dialog.addEventListener("submit", (event) => {
+    const form = event.target
+    event.preventDefault()
+    if (form.method === "post") upload(form)
+    else load(`${form.action}?${new URLSearchParams(new FormData(form))}`)
+  })
+  dialog.addEventListener("close", () => dialog.remove())
+  document.body.append(dialog)
+  dialog.showModal()
+  load(libraryUrl)
+}
+
+export const MastheadPicture = Node.create({
+  name: "mastheadPicture",
+  group: "block",
+  atom: true,
+  draggable: true,
+  selectable: true,
+
+  addOptions() {
+    return { libraryUrl: "" }
+  },
+
+  addAttributes() {
+    return { id: { default: null, rendered: false } }
+  },
+
+  parseHTML() {
+    return [
+      {
+        tag: "p",
+        priority: 60, // before the plain paragraph: only a paragraph holding nothing but a marker is a picture
+        getAttrs: (paragraph) => {
+          const match = paragraph.children.length === 0 && MARKER.exec(paragraph.textContent)
+          return match ? { id: Number(match[1]) } : false
+        },
+      },
+    ]
+  },
+
+  renderHTML({ node }) {
+    return ["p", {}, `[[image:${node.attrs.id}]]`]
+  },
+
+  addNodeView() {
+    return ({ node }) => {
+      const id = node.attrs.id
+      const figure = element("figure", { className: "masthead-picture", contentEditable: "false" }, [
+        element("img", { alt: "", hidden: true }),
+        element("figcaption", { textContent: `Picture ${id}` }),
+      ])
+      figure.dataset.pictureId = id
+      factsOf(this.options.libraryUrl, id).then((facts) => showPicture(figure, facts, id))
+      return { dom: figure }
+    }
+  },
+
+  addCommands() {
+    return {
+      openPictureLibrary:
+        () =>
+        ({ editor }) => {
+          openLibrary(editor, this.options.libraryUrl)
+          return true
+        },
+    }
+  },
+
+  addMenuItems({ buttons, menu }) {
+    menu.defineItem({
+      name: "mastheadPicture",
+      groups: "nodes",
+      command: (editor) => editor.commands.openPictureLibrary(),
+      button: buttons.material("add_photo_alternate", "Place a picture from the library"),
+    })
+  },
+})

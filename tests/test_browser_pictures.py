@@ -1,0 +1,114 @@
+"""Issue 15, point 2 in a browser: an editor places pictures by choosing them, never by typing an id.
+
+The picture button in the body's editor opens the library: the editor searches it, chooses a thumbnail and
+sees the picture (not a marker) where the cursor was; uploads a new picture with its credit, licence and alt
+text (a missing credit is refused with a message and nothing stored) and finds it placed too. The saved body
+holds the pictures' markers, the reader's page shows them as figures with their credits, and a reload shows
+them in the editor as pictures again. The dialog passes axe and nothing breaks the CSP.
+"""
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from playwright.sync_api import expect
+
+from articles.models import Article, Image
+from editorial.newsroom.preview import preview_url
+from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
+from tests._workflow import change_url, make_person
+from tests.browser_helpers import serious_violations, sign_in
+from tests.factories import ArticleFactory, ImageFactory, image_bytes
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_both(page, live_server):
+    sync_roles()
+    person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
+    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    terminal = ImageFactory(alt_text="Containers stacked at the Duisburg terminal", credit="Photo: Li Wei")
+    ImageFactory(alt_text="A freight train leaving Chongqing at dawn", credit="Photo: Zhang Min")
+    article = ArticleFactory(
+        title="Rail freight from Chongqing reaches Duisburg",
+        body="<p>The first train arrived on Tuesday.</p>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        first_published_at=None,
+        editor=person.editor,
+        responsible_editor=reviewer.editor,
+    )
+    csp_reports = []
+    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
+    sign_in(page, live_server, "he")
+    page.goto(f"{live_server.url}{change_url(article)}")
+    editor = page.get_by_role("textbox", name="Body")
+    editor.click()
+    page.keyboard.press("Control+End")
+
+    # The button opens the library: thumbnails, newest first, and a search.
+    page.get_by_role("button", name="Place a picture from the library").click()
+    dialog = page.get_by_role("dialog", name="Place a picture")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".picture-library__choice")).to_have_count(2)
+    expect(dialog.locator(".picture-library__choice img").first).to_have_js_property("complete", True)
+    assert serious_violations(page) == []
+    dialog.get_by_label("Search the library").fill("Duisburg")
+    dialog.get_by_role("button", name="Search").click()
+    expect(dialog.get_by_role("status")).to_contain_text("1 picture matching “Duisburg”")
+    dialog.get_by_role("button", name="Containers stacked at the Duisburg terminal").click()
+
+    # Placed where the cursor was, and shown as the picture with its credit.
+    expect(dialog).to_be_hidden()
+    placed = editor.locator("figure.masthead-picture")
+    expect(placed.get_by_role("img", name="Containers stacked at the Duisburg terminal")).to_be_visible()
+    expect(placed).to_contain_text("Photo: Li Wei")
+    expect(editor).not_to_contain_text("[[image:")
+
+    # A new picture, uploaded from the same dialog: without a credit it is refused and nothing is stored.
+    page.get_by_role("button", name="Place a picture from the library").click()
+    dialog.get_by_text("Upload a new picture").click()
+    dialog.get_by_label("File").set_input_files(
+        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(900, 600))}]
+    )
+    dialog.get_by_label("Alt text").fill("The harbour crane at Piraeus unloading a ship")
+    dialog.get_by_role("button", name="Upload and place it").click()
+    expect(dialog.get_by_role("alert")).to_contain_text("The picture was not uploaded")
+    expect(dialog.locator(".errorlist")).to_contain_text("This field is required")
+    assert Image.objects.count() == 2
+    dialog.get_by_label("File").set_input_files(
+        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(900, 600))}]
+    )
+    dialog.get_by_label("Credit").fill("Photo: Maria Papadopoulou")
+    dialog.get_by_label("Licence").select_option(label="Licensed from an agency")
+    dialog.get_by_role("button", name="Upload and place it").click()
+    expect(dialog).to_be_hidden()
+    expect(editor.locator("figure.masthead-picture")).to_have_count(2)
+    expect(editor.get_by_role("img", name="The harbour crane at Piraeus unloading a ship")).to_be_visible()
+
+    uploaded = Image.objects.get(alt_text="The harbour crane at Piraeus unloading a ship")
+    assert (uploaded.credit, uploaded.licence) == ("Photo: Maria Papadopoulou", Image.Licence.AGENCY)
+
+    page.get_by_role("button", name="Save and continue editing").click()
+    expect(page.locator(".messagelist")).to_contain_text("was changed successfully")
+    article.refresh_from_db()
+    assert f"<p>[[image:{terminal.pk}]]</p>" in article.body
+    assert f"<p>[[image:{uploaded.pk}]]</p>" in article.body
+    assert set(article.inline_images.all()) == {terminal, uploaded}
+
+    # Reloaded, the editor shows the pictures again, not their markers.
+    expect(editor.locator("figure.masthead-picture img")).to_have_count(2)
+    expect(editor).not_to_contain_text("[[image:")
+
+    page.goto(f"{live_server.url}{preview_url(article)}")
+    body = page.locator(".article-body")
+    expect(body.get_by_role("img", name="Containers stacked at the Duisburg terminal")).to_be_visible()
+    expect(body.get_by_role("img", name="The harbour crane at Piraeus unloading a ship")).to_be_visible()
+    expect(body).to_contain_text("Photo: Maria Papadopoulou")
+    assert csp_reports == []
