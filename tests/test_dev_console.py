@@ -1,7 +1,8 @@
 """Issue 12, point 9: what a newcomer sees on the console of `make run`.
 
 The development server's links name the address it serves; mail is printed decoded, so a confirmation link
-is one clickable line; a message that is not sent says so; Django's log lines print once.
+is one clickable line; a message that is not sent says so; Django's log lines print once; the demo's own
+notices, mailed while it loads, do not bury the demo's passwords.
 """
 
 import io
@@ -15,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.core.mail import EmailMessage
+from django.core.management import call_command
 
 from config.mail import ConsoleEmailBackend
 from config.management.commands.runserver import served_site_url
@@ -182,3 +184,24 @@ def test_runserver_on_another_port_links_to_that_port(tmp_path):
     assert f'<link rel="canonical" href="{site}/">' in home
     assert f"SITE_URL={site}" in output
     assert "127.0.0.1:8000" not in robots + home
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_demos_own_mail_does_not_bury_the_passwords_under_make_run(settings, tmp_path, capsys):
+    """Loading commits as `make run` does, so each notice is mailed as it is made: none reaches the console."""
+    settings.MAILERS = {"default": {"BACKEND": "config.mail.ConsoleEmailBackend"}}
+    settings.MEDIA_ROOT = tmp_path
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": tmp_path}},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.DEBUG = True  # the command refuses to run without it
+    out = io.StringIO()
+    call_command("load_demo", stdout=out)
+    output = out.getvalue()
+    sent = OutboundMessage.objects.filter(status=OutboundMessage.Status.SENT).count()
+    assert sent > 0  # the demo really mailed its notices while loading
+    assert "Subject:" not in capsys.readouterr().out
+    assert f"Loading the demo sent {sent} emails; they were not printed here." in output
+    assert "Demo accounts. The passwords are shown only this once" in output  # still shown, not buried
