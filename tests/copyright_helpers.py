@@ -450,7 +450,7 @@ def complaint(
             kind=ComplaintItem.Kind.ARTICLE,
             article=article,
             target_key=f"article:{article.pk}",
-            notifier_email=record.notifier_email,
+            notifier_key=record.notifier_email_key,
             is_open=status not in {S.WITHDRAWN, S.CLOSED_MISUSE, S.CLOSED_INCOMPLETE, S.CLOSED, S.EXPIRED},
             outcome=outcome,
             reasons=reasons if outcome != ComplaintItem.Outcome.PENDING else "",

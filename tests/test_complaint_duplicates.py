@@ -94,3 +94,18 @@ def test_the_constraint_itself_refuses_a_duplicate_row():
     item.position = 2
     with pytest.raises(IntegrityError):
         item.save()
+
+
+@pytest.mark.parametrize("spelling", ["rights+again@lens-agency.test", "RIGHTS+2@Lens-Agency.test"])
+def test_the_same_mailbox_spelled_another_way_is_the_same_notifier(client, spelling):
+    """The form's check and the database's constraint compare the mailbox, not the address as typed."""
+    article = ArticleFactory()
+    complaint, _ = received_complaint(article)
+    response = client.post(FORM_URL, form_data(article_url(article), notifier_email=spelling))
+    assert response.status_code == 200
+    assert f"you already have an open complaint about this, {complaint.reference}" in response.content.decode()
+    assert Complaint.objects.count() == 1
+    # Past the form (two filings at once), the constraint refuses it all the same.
+    with pytest.raises(DuplicateComplaintError):
+        complaint_file(complaint=notice(notifier_email=spelling), targets=[article_target(article)])
+    assert Complaint.objects.count() == 1 and ComplaintItem.objects.count() == 1

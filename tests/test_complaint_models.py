@@ -68,7 +68,7 @@ def test_the_database_refuses_a_second_open_complaint_by_the_same_notifier_about
         kind="article",
         article=article,
         target_key=f"article:{article.pk}",
-        notifier_email=NOTIFIER_EMAIL,
+        notifier_key=NOTIFIER_EMAIL,
     )
     with pytest.raises(IntegrityError), transaction.atomic():
         duplicate.save()
@@ -97,7 +97,7 @@ def test_references_are_unique_in_the_database():
 def test_notifier_email_is_stored_in_lower_case_so_duplicates_are_caught_whatever_the_case():
     complaint = file_complaint(notifier_email="Rights@Lens-Agency.TEST")
     assert complaint.notifier_email == NOTIFIER_EMAIL
-    assert complaint.items.get().notifier_email == NOTIFIER_EMAIL
+    assert complaint.items.get().notifier_key == NOTIFIER_EMAIL
 
 
 def test_tokens_are_stored_only_as_their_hash():

@@ -86,7 +86,7 @@ def image_item(of: Complaint, *, position: int, outcome: str, reasons: str) -> C
         kind=ComplaintItem.Kind.IMAGE,
         image=image,
         target_key=f"image:{image.pk}",
-        notifier_email=of.notifier_email,
+        notifier_key=of.notifier_email_key,
         outcome=outcome,
         reasons=reasons,
         decided_at=of.decided_at,

@@ -38,7 +38,7 @@ class _ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
 class ComplaintItemAdmin(_ReadOnlyAdmin):
     list_display = ["complaint", "position", "kind", "url", "outcome", "is_open"]
     list_filter = ["kind", "outcome", "is_open"]
-    search_fields = ["url", "complaint__reference", "notifier_email"]
+    search_fields = ["url", "complaint__reference", "complaint__notifier_email"]
     list_select_related = ["complaint"]
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from editorial.models import Complaint, ComplaintItem, ContactInquiry, NotifierSanction
 
 from .evidence import EvidenceField, evidence_help, evidence_refusal
+from .identity import notifier_identity
 from .intake import max_urls, resolve_urls
 
 
@@ -251,7 +252,9 @@ class ComplaintForm(HoneypotMixin, forms.ModelForm):
                 self.add_error("urls", list(barred_messages.values()))
                 return cleaned
             self.existing_items = list(
-                ComplaintItem.objects.filter(notifier_email=email, target_key__in=by_key, is_open=True)
+                ComplaintItem.objects.filter(
+                    notifier_key=notifier_identity(email=email).email, target_key__in=by_key, is_open=True
+                )
                 .select_related("complaint")
                 .order_by("complaint_id", "position")
             )

@@ -296,7 +296,7 @@ def complaint_file(*, complaint: Complaint, targets: list, evidence: list | None
                     image=target.image,
                     passage=target.passage,
                     target_key=target.key,
-                    notifier_email=complaint.notifier_email,
+                    notifier_key=complaint.notifier_email_key,
                 )
                 for position, target in enumerate(targets, start=1)
             ]

@@ -58,10 +58,11 @@ class ComplaintItem(models.Model):
     )
     passage = models.TextField(blank=True, max_length=5000, help_text="The quoted passage, for a passage.")
     # What the item names, e.g. "article:12", "image:7" or "passage:12:<hash>": one open complaint each
-    # per notifier. The notifier's email and whether the complaint is open are copied here so that the
-    # database itself can refuse a duplicate (a partial unique constraint sees only this table).
+    # per notifier. The notifier's email key (the mailbox, not how it was typed: `identity.email_key`, so
+    # `rights+2@` is the same notifier as `rights@`) and whether the complaint is open are copied here so that
+    # the database itself can refuse a duplicate (a partial unique constraint sees only this table).
     target_key = models.CharField(max_length=100, editable=False)
-    notifier_email = models.EmailField(max_length=254, editable=False)
+    notifier_key = models.CharField(max_length=254, editable=False)
     is_open = models.BooleanField(default=True, editable=False)
 
     objects = ComplaintItemQuerySet.as_manager()
@@ -78,7 +79,7 @@ class ComplaintItem(models.Model):
         ordering = ["complaint", "position"]
         constraints = [
             models.UniqueConstraint(
-                fields=["notifier_email", "target_key"],
+                fields=["notifier_key", "target_key"],
                 condition=Q(is_open=True),
                 name="one_open_complaint_per_notifier_and_target",
                 violation_error_message="This notifier already has an open complaint about this content.",
