@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from PIL import Image as PILImage
 
 from articles.forms import ImageForm
@@ -153,6 +154,27 @@ def test_a_different_picture_is_accepted(removed):
     form = form_for(picture_bytes(seed=8, quality=85))
     assert form.is_valid(), form.errors
     form.save()
+
+
+def test_a_picture_removed_before_fingerprints_were_kept_is_fingerprinted_by_the_command(removed):
+    """An upgrade: the removal happened when no fingerprint was kept. The command fingerprints it from the
+    removal's private copy, once, and the picture is refused from then on."""
+    original, complaint = removed
+    TakedownFingerprint.objects.all().delete()  # as before fingerprints existed
+    assert form_for(reencoded(original, "JPEG", quality=50)).is_valid()
+
+    out = io.StringIO()
+    call_command("takedown_fingerprints", stdout=out)
+    assert "1 measure fingerprinted." in out.getvalue()
+    fingerprint = TakedownFingerprint.objects.get()
+    assert fingerprint.measure.item.complaint == complaint
+    form = form_for(reencoded(original, "JPEG", quality=50))
+    assert not form.is_valid()
+    assert complaint.reference in " ".join(form.errors["file"])
+
+    call_command("takedown_fingerprints", stdout=(again := io.StringIO()))
+    assert "0 measures fingerprinted." in again.getvalue()
+    assert TakedownFingerprint.objects.count() == 1
 
 
 def test_reversing_the_removal_lifts_the_block(removed):
@@ -308,6 +330,15 @@ def test_a_passage_removed_by_a_correction_is_refused_in_another_article_naming_
     assert f"copyright complaint {complaint.reference}" in message
     assert "The cranes lifted the first containers" in message
     assert refused_passage(pasted) == message  # a new article, not saved yet
+
+
+def test_a_passage_corrected_before_fingerprints_were_kept_is_fingerprinted_by_the_command():
+    complaint = correct(ArticleFactory(body=BODY), PASSAGE)
+    TakedownFingerprint.objects.all().delete()  # as before fingerprints existed
+    pasted = f"<p>As the agency put it, {PASSAGE}.</p>"
+    assert refused_passage(pasted, article=ArticleFactory()) is None
+    call_command("takedown_fingerprints", stdout=io.StringIO())
+    assert complaint.reference in refused_passage(pasted, article=ArticleFactory())
 
 
 @pytest.mark.parametrize(

@@ -262,6 +262,23 @@ def takedown_record(*, measure: Measure) -> TakedownFingerprint | None:
     return None
 
 
+def takedowns_fingerprint_missing() -> tuple[int, int]:
+    """Fingerprint the measures in force that have none: pictures removed and passages corrected before
+    fingerprints were kept. Returns (fingerprinted, could not be: a picture whose kept file is unreadable, or
+    a correction that takes nothing out). Safe to run twice: a measure with a fingerprint is skipped."""
+    missing = Measure.objects.filter(
+        reversed_at__isnull=True, kind__in=[Measure.Kind.REMOVE_IMAGE, Measure.Kind.CORRECT], fingerprint__isnull=True
+    ).select_related("item__image")
+    made = skipped = 0
+    for measure in missing.order_by("pk"):
+        with transaction.atomic():
+            if takedown_record(measure=measure) is None:
+                skipped += 1
+            else:
+                made += 1
+    return made, skipped
+
+
 def takedown_lift(*, measure: Measure, by) -> int:
     """The measure was reversed, so what it took down may be used again: end its fingerprint. Call inside the
     reversal's transaction. (A picture still removed by another complaint stays blocked by that one's.)"""
