@@ -23,6 +23,15 @@ def test_every_tag_and_attribute_the_editor_can_write_is_kept_by_the_sanitiser()
     assert "target" not in offered["attributes"]["a"]  # no "open in new window": nh3 would drop it
 
 
+def test_everything_the_sanitiser_keeps_the_editor_can_write_so_nothing_is_flattened_when_edited_again():
+    offered = allowlist_from_extensions(BODY_EXTENSIONS)
+    read_as_its_own = {"b", "i"}  # read as bold and italic
+    assert ALLOWED_TAGS - offered["tags"] == read_as_its_own
+    for tag, attributes in ALLOWED_ATTRIBUTES.items():
+        if tag != "a":  # a link's title is kept when pasted, though the editor does not ask for one
+            assert attributes <= set(offered["attributes"].get(tag, ())), tag
+
+
 def test_the_editor_offers_headings_below_the_headline_and_the_formatting_the_issue_asks_for():
     assert BODY_EXTENSIONS["Heading"] == {"levels": [2, 3, 4]}
     for extension in ("Bold", "Italic", "Link", "BulletList", "OrderedList", "Blockquote"):

@@ -29,6 +29,14 @@ BODY_EXTENSIONS = {
     "Blockquote": True,
     "HardBreak": True,
     "HorizontalRule": True,
+    # Tables (results, figures, timetables) and sub/superscript (CO₂, 1st): kept by nh3, so a body holding
+    # them comes back into the editor as it was saved, not flattened to text.
+    "Table": True,
+    "TableRow": True,
+    "TableHeader": True,
+    "TableCell": True,
+    "Subscript": True,
+    "Superscript": True,
     "NoSpellCheck": False,  # on by default in django-prose-editor; reporters want the browser's spell checker
 }
 
