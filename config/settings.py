@@ -62,9 +62,9 @@ if not ALLOWED_HOSTS:
         )
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
 
-SITE_URL = (env("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
-if not urlparse(SITE_URL).scheme or not urlparse(SITE_URL).netloc:
-    raise ImproperlyConfigured(f"SITE_URL must be an absolute URL such as https://news.example, not {SITE_URL!r}.")
+SITE_URL = (env("SITE_URL") or ("http://127.0.0.1:8000" if DEBUG else "")).rstrip("/")  # in mail, feeds, sitemaps
+if not urlparse(SITE_URL).scheme or not urlparse(SITE_URL).netloc:  # required when DEBUG is off
+    raise ImproperlyConfigured(f"SITE_URL must be set to an absolute URL like https://news.example, not {SITE_URL!r}.")
 SITE_NAME = env("SITE_NAME", "Masthead News")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or [SITE_URL]
 

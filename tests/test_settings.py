@@ -11,7 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"}}
+    cleared = {"DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "SITE_URL"}
+    env = {k: v for k, v in os.environ.items() if k not in cleared}
     env.update(env_overrides)
     env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     return subprocess.run(
@@ -24,7 +25,7 @@ def start(env_overrides: dict[str, str]) -> subprocess.CompletedProcess:
     )
 
 
-PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "news.example"}
+PRODUCTION = {"DEBUG": "0", "SECRET_KEY": "x" * 60, "ALLOWED_HOSTS": "news.example", "SITE_URL": "https://news.example"}
 
 
 def test_production_settings_start_when_everything_is_set():
@@ -33,7 +34,7 @@ def test_production_settings_start_when_everything_is_set():
     assert "started" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "SITE_URL"])
 def test_missing_required_variable_stops_start_up_naming_it(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = start(env)
