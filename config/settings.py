@@ -308,8 +308,7 @@ IMAGE_RENDITION_WIDTHS = (480, 960, 1600)
 # Checks every decoded upload passes (articles.images.run_upload_checks); named here because `articles` never
 # imports `editorial`. The copyright desk refuses pictures it took down (issue 12, point 7).
 IMAGE_UPLOAD_CHECKS = ["editorial.copyright.takedowns.refuse_removed_picture"]
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
 # First, the bound on the files of one public request (COMPLAINT_UPLOAD_MAX_REQUEST_BYTES), enforced while the
 # body is read: a middleware reads every form before views run (issue 12, point 3). Then Django's two.
@@ -429,7 +428,7 @@ TASKS = {
 TASKS_LEASE_SECONDS = env_int("TASKS_LEASE_SECONDS", 3600)
 TASKS_SWEEP_SECONDS = env_int("TASKS_SWEEP_SECONDS", 60)
 
-# Security headers. The CSP allows no inline script: templates use the request's nonce.
+# Security headers. CSP: no inline script (templates use the request's nonce); frames only articles/embeds.py's players.
 from django.utils.csp import CSP  # noqa: E402
 
 SECURE_CSP = {
@@ -439,6 +438,7 @@ SECURE_CSP = {
     "img-src": [CSP.SELF, "data:"],
     "font-src": [CSP.SELF],
     "connect-src": [CSP.SELF],
+    "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://player.bilibili.com"],
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
     "base-uri": [CSP.SELF],

@@ -1,5 +1,5 @@
-"""A world of reader content for query-budget tests: one article with n of everything, and the address of
-every public page (used by the query-count, performance-budget and edge-key tests)."""
+"""A world of reader content for query-budget tests: one article with n of everything (embeds included), and
+the address of every public page (used by the query-count, performance-budget and edge-key tests)."""
 
 from django.utils import timezone
 
@@ -25,7 +25,11 @@ def build_world(n: int) -> dict:
     initiatives = [InitiativeFactory() for _ in range(n)]
     tags = tag_names(n, prefix="shipping")
     images = [RenderedImageFactory() for _ in range(n)]
-    body = "".join(f"<p>Paragraph {i}.</p><p>[[image:{image.pk}]]</p>" for i, image in enumerate(images))
+    # Each picture is followed by an embed (articles/embeds.py), which must cost no query either.
+    body = "".join(
+        f"<p>Paragraph {i}.</p><p>[[image:{image.pk}]]</p><p>https://youtu.be/{i:011d}</p>"
+        for i, image in enumerate(images)
+    )
     article = ArticleFactory(
         title="Harbour traffic doubles",
         body=body,

@@ -57,6 +57,7 @@ def test_every_page_runs_a_constant_number_of_queries(client, n):
             # The page really shows the n related things it was counted with.
             body = response.content.decode()
             assert body.count('<figure class="figure">') == n  # inline images
+            assert body.count('<figure class="embed embed-video">') == n  # embeds
             assert body.count('id="correction-') == n
             assert body.count('href="/tags/shipping-') == n
             assert body.count('href="/initiatives/initiative-') >= n

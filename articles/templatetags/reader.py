@@ -1,4 +1,5 @@
-"""Template tags for the reader site: article bodies with their pictures, search snippets, page metadata.
+"""Template tags for the reader site: article bodies with their pictures and embeds, search snippets, page
+metadata.
 
 Pictures read their renditions from the prefetch cache (`renditions`), so rendering costs no query. An
 image removed by a copyright measure (`removed_at` set) is never shown: a captioned placeholder stands in
@@ -17,6 +18,7 @@ from django.template.loader import get_template
 from django.utils.html import conditional_escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.embeds import Embed, replace_embeds
 from articles.http import absolute_url
 from articles.models import HIGHLIGHT_START, HIGHLIGHT_STOP, Article, Image, snippet_text
 
@@ -102,12 +104,19 @@ def picture(image: Image | None, sizes: str = CARD_SIZES, eager: bool = False) -
     return get_template("articles/_picture.html").render(context)
 
 
+def render_embed(embed: Embed) -> str:
+    """The card of an allow-listed post or video: a link, and for a video a click-to-load player."""
+    return get_template("articles/_embed.html").render({"embed": embed})
+
+
 @register.simple_tag
 def article_body(article: Article) -> SafeString:
-    """The article's sanitised body with each [[image:ID]] marker replaced by its figure.
+    """The article's sanitised body with each [[image:ID]] marker replaced by its figure and each embed
+    paragraph (an allow-listed address alone in a paragraph, articles/embeds.py) by its card.
 
     The body was cleaned by nh3 on save (articles/richtext.py); the images come from the article's
-    prefetched `inline_images` with their renditions. A marker naming no image renders nothing.
+    prefetched `inline_images` with their renditions, and embeds need nothing from the database. A marker
+    naming no image renders nothing.
     """
     # A body that places no picture asks for none (the page then leaves `inline_images` unfetched).
     images = {image.pk: image for image in article.inline_images.all()} if article.inline_image_ids() else {}
@@ -116,7 +125,8 @@ def article_body(article: Article) -> SafeString:
         image = images.get(int(match[1] or match[2]))
         return render_figure(image) if image is not None else ""
 
-    return mark_safe(_MARKER_RE.sub(replace, article.body))  # noqa: S308 - sanitised on save
+    # Embeds first, on the body as the editor wrote it: the figures placed next are ours.
+    return mark_safe(_MARKER_RE.sub(replace, replace_embeds(article.body, render_embed)))  # noqa: S308 - sanitised on save
 
 
 @register.filter
