@@ -52,6 +52,8 @@ def test_the_article_form_renders_the_editor_with_its_static_files_and_no_inline
     assert "data-django-prose-editor-configurable" in html
     # The picture button's module and where it finds the library (articles/library.py).
     assert "editorial/pictures.js" in html and "/admin/articles/image/library/" in html
+    # The embed card's module, with the providers' patterns from the one rule (articles/embeds.py).
+    assert "editorial/embeds.js" in html and "MastheadEmbed" in html and "youtube" in html
     media = str(form.media)
     assert "django_prose_editor/editor.js" in media
     assert "editorial/prose-editor.css" in media

@@ -6,6 +6,8 @@ the last word. Links carry the `rel` nh3 would add, so sanitising leaves the edi
 (tests/test_rich_text_editor.py checks both). A picture is placed from the library with the editor's
 picture button (editorial/static/editorial/pictures.js, articles/library.py) and shows in the editor as
 the picture; the body stores it as an `[[image:ID]]` marker, which the reader's page turns into a figure.
+An address from an allowed provider pasted on a line of its own (or given to the embed button) shows as a
+card (editorial/static/editorial/embeds.js); articles/embeds.py decides what may be embedded.
 """
 
 import re
@@ -16,6 +18,7 @@ from django.urls import reverse
 from django_prose_editor.fields import ProseEditorFormField
 from django_prose_editor.widgets import AdminProseEditorWidget
 
+from articles.embeds import editor_providers
 from articles.richtext import LINK_REL, URL_SCHEMES, sanitise_body
 
 BODY_EXTENSIONS = {
@@ -54,7 +57,8 @@ class BodyEditorWidget(AdminProseEditorWidget):
         config = super().get_config()
         config["extensions"]["MastheadEditor"] = True
         config["extensions"]["MastheadPicture"] = {"libraryUrl": reverse("admin:articles_image_library")}
-        modules = [static("editorial/prose-editor.js"), static("editorial/pictures.js")]
+        config["extensions"]["MastheadEmbed"] = {"providers": editor_providers()}
+        modules = [static(f"editorial/{name}.js") for name in ("prose-editor", "pictures", "embeds")]
         config["js_modules"] = [*config.get("js_modules", []), *modules]
         return config
 

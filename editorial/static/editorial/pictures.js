@@ -49,7 +49,8 @@ function placePicture(editor, id) {
   const at = editor.state.selection.to
   const atEnd = at >= editor.state.doc.content.size - 1
   const content = [{ type: "mastheadPicture", attrs: { id } }, ...(atEnd ? [{ type: "paragraph" }] : [])]
-  editor.chain().focus().insertContentAt(at, content).run()
+  const chain = editor.chain().focus().insertContentAt(at, content)
+  ;(atEnd ? chain.focus("end") : chain).run() // at the end, the cursor waits in the paragraph below
 }
 
 function openLibrary(editor, libraryUrl) {
