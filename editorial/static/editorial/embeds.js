@@ -4,6 +4,7 @@
 // click-to-load player (articles/embeds.py, the one judge of what may be embedded; its patterns come in the
 // extension's options). Nothing from the provider loads in the editor.
 import { Node, Plugin } from "django-prose-editor/editor"
+import { element, insertBlock, modalDialog } from "./editor-blocks.js"
 
 const LINK_REL = "noopener noreferrer"
 const TEXT_NODE = 3 // the DOM's Node.TEXT_NODE (`Node` here is Tiptap's)
@@ -22,23 +23,8 @@ function paragraphAddress(paragraph) {
   return null
 }
 
-function element(tag, properties = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), properties)
-  node.append(...children)
-  return node
-}
-
-// In place of an empty paragraph the cursor is in, else after the selection; an empty paragraph follows at the
-// end of the body, so the writer can go on below the card.
 function insertEmbed(editor, url) {
-  const { $from, empty, to } = editor.state.selection
-  const inEmptyParagraph = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
-  const range = inEmptyParagraph ? { from: $from.before(), to: $from.after() } : to
-  const end = inEmptyParagraph ? range.to : to
-  const atEnd = end >= editor.state.doc.content.size - 1
-  const content = [{ type: "mastheadEmbed", attrs: { url } }, ...(atEnd ? [{ type: "paragraph" }] : [])]
-  const chain = editor.chain().focus().insertContentAt(range, content)
-  ;(atEnd ? chain.focus("end") : chain).run() // at the end, the cursor waits in the paragraph below
+  insertBlock(editor, { type: "mastheadEmbed", attrs: { url } })
 }
 
 function askForAddress(editor, providers) {
@@ -62,13 +48,11 @@ function askForAddress(editor, providers) {
       cancel,
     ]),
   ])
-  const dialog = element("dialog", { className: "picture-library-dialog masthead-embed-dialog" }, [
-    element("div", { className: "picture-library-dialog__header" }, [
-      element("h2", { id: "masthead-embed-title", textContent: "Embed a video or post" }),
-    ]),
-    element("div", { className: "picture-library-dialog__body" }, [form]),
-  ])
-  dialog.setAttribute("aria-labelledby", "masthead-embed-title")
+  const dialog = modalDialog(
+    editor,
+    { id: "masthead-embed-title", title: "Embed a video or post" },
+    [form],
+  )
   form.addEventListener("submit", (event) => {
     const url = input.value.trim()
     if (!providerOf(providers, url)) {
@@ -82,11 +66,6 @@ function askForAddress(editor, providers) {
     insertEmbed(editor, url)
   })
   cancel.addEventListener("click", () => dialog.close())
-  dialog.addEventListener("close", () => {
-    dialog.remove()
-    editor.commands.focus()
-  })
-  document.body.append(dialog)
   dialog.showModal()
 }
 

@@ -4,6 +4,7 @@
 // figure with its credit (articles/templatetags/reader.py), so the server's rules for markers apply unchanged.
 // Loaded as an extension module by django-prose-editor (editorial/newsroom/rich_text.py): no inline script.
 import { Node } from "django-prose-editor/editor"
+import { element, insertBlock, modalDialog } from "./editor-blocks.js"
 
 const MARKER = /^\s*\[\[image:(\d{1,12})\]\]\s*$/
 // What the editor knows of each picture, by id: a promise of the library's facts (or null if there is none).
@@ -17,12 +18,6 @@ function factsOf(libraryUrl, id) {
     known.set(id, answer)
   }
   return known.get(id)
-}
-
-function element(tag, properties = {}, children = []) {
-  const node = Object.assign(document.createElement(tag), properties)
-  node.append(...children)
-  return node
 }
 
 function showPicture(figure, facts, id) {
@@ -43,29 +38,13 @@ function showPicture(figure, facts, id) {
   }
 }
 
-// After the selection, never over it: a picture just placed is selected, and a second one must not replace it.
-// At the end of the body an empty paragraph follows, so the editor can write on below the picture.
-function placePicture(editor, id) {
-  const at = editor.state.selection.to
-  const atEnd = at >= editor.state.doc.content.size - 1
-  const content = [{ type: "mastheadPicture", attrs: { id } }, ...(atEnd ? [{ type: "paragraph" }] : [])]
-  const chain = editor.chain().focus().insertContentAt(at, content)
-  ;(atEnd ? chain.focus("end") : chain).run() // at the end, the cursor waits in the paragraph below
-}
-
 function openLibrary(editor, libraryUrl) {
-  const body = element("div", { className: "picture-library-dialog__body" }, [
+  const close = element("button", { type: "button", className: "button", textContent: "Close" })
+  const dialog = modalDialog(editor, { id: "picture-library-title", title: "Place a picture" }, [
     element("p", { textContent: "Loading the picture library…" }),
   ])
-  const close = element("button", { type: "button", className: "button", textContent: "Close" })
-  const dialog = element("dialog", { className: "picture-library-dialog" }, [
-    element("div", { className: "picture-library-dialog__header" }, [
-      element("h2", { id: "picture-library-title", textContent: "Place a picture" }),
-      close,
-    ]),
-    body,
-  ])
-  dialog.setAttribute("aria-labelledby", "picture-library-title")
+  dialog.querySelector(".editor-dialog__header").append(close)
+  const body = dialog.querySelector(".editor-dialog__body")
 
   const failed = (why) => {
     body.replaceChildren(element("p", { className: "errornote", textContent: why }))
@@ -84,7 +63,7 @@ function openLibrary(editor, libraryUrl) {
     const { thumbnail, alt, credit } = choice.dataset
     known.set(id, Promise.resolve({ id, thumbnail, alt, credit, removed: false }))
     dialog.close()
-    placePicture(editor, id)
+    insertBlock(editor, { type: "mastheadPicture", attrs: { id } })
   }
 
   const upload = async (form) => {
@@ -122,8 +101,6 @@ function openLibrary(editor, libraryUrl) {
     if (form.method === "post") upload(form)
     else load(`${form.action}?${new URLSearchParams(new FormData(form))}`)
   })
-  dialog.addEventListener("close", () => dialog.remove())
-  document.body.append(dialog)
   dialog.showModal()
   load(libraryUrl)
 }

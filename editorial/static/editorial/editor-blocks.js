@@ -1,0 +1,36 @@
+// What the editor's picture and embed blocks share (editorial/static/editorial/pictures.js, embeds.js):
+// building elements, a modal dialog, and where a new block goes.
+
+export function element(tag, properties = {}, children = []) {
+  const node = Object.assign(document.createElement(tag), properties)
+  node.append(...children)
+  return node
+}
+
+// A modal <dialog> named by its heading, removed once closed, which hands the focus back to the editor.
+export function modalDialog(editor, { id, title }, content = []) {
+  const dialog = element("dialog", { className: "editor-dialog" }, [
+    element("div", { className: "editor-dialog__header" }, [element("h2", { id, textContent: title })]),
+    element("div", { className: "editor-dialog__body" }, content),
+  ])
+  dialog.setAttribute("aria-labelledby", id)
+  dialog.addEventListener("close", () => {
+    dialog.remove()
+    editor.commands.focus() // back where the writer was, whether anything was placed or not
+  })
+  document.body.append(dialog)
+  return dialog
+}
+
+// A new block (a picture, an embed) goes in place of the empty paragraph the cursor is in, else after the
+// selection, never over it (a block just placed is selected, and the next must not replace it). At the end
+// of the body an empty paragraph follows and the cursor waits there, so the writer can go on below.
+export function insertBlock(editor, block) {
+  const { $from, empty, to } = editor.state.selection
+  const inEmptyParagraph = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
+  const range = inEmptyParagraph ? { from: $from.before(), to: $from.after() } : to
+  const end = inEmptyParagraph ? range.to : to
+  const atEnd = end >= editor.state.doc.content.size - 1
+  const chain = editor.chain().focus().insertContentAt(range, [block, ...(atEnd ? [{ type: "paragraph" }] : [])])
+  ;(atEnd ? chain.focus("end") : chain).run()
+}
