@@ -33,3 +33,15 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def body_editor(page):
+    """The article body's rich-text editor, named "Body" for screen readers, once it has started.
+
+    Until django-prose-editor has loaded its modules, the role "textbox" named Body is the plain textarea the
+    editor then hides, and a click that found the textarea would wait on it in vain: only the editable area
+    (`contenteditable`) is the editor.
+    """
+    editor = page.get_by_role("textbox", name="Body").and_(page.locator("[contenteditable='true']"))
+    expect(editor).to_be_visible()
+    return editor

@@ -11,7 +11,7 @@ from articles.models import Article
 from editorial.models import ArticleRevision
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations, sign_in
+from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -47,7 +47,7 @@ def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_se
         sign_in(page, live_server, "he")
         page.goto(url)
         # Typed in the body's rich-text editor, as an editor writes (it keeps the form's textarea in step).
-        body = page.get_by_role("textbox", name="Body")
+        body = body_editor(page)
         body.click()
         page.keyboard.press("Control+End")
         page.keyboard.press("Enter")

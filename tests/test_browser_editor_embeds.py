@@ -14,7 +14,7 @@ from articles.models import Article
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations, sign_in
+from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +57,7 @@ def test_an_editor_embeds_a_video_and_a_post_and_the_reader_sees_cards(page, liv
     page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, live_server, "he")
     page.goto(f"{live_server.url}{change_url(article)}")
-    editor = page.get_by_role("textbox", name="Body")
+    editor = body_editor(page)
     editor.click()
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")

@@ -15,7 +15,7 @@ from articles.models import Article, Image
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations, sign_in
+from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -48,7 +48,7 @@ def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_b
     page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, live_server, "he")
     page.goto(f"{live_server.url}{change_url(article)}")
-    editor = page.get_by_role("textbox", name="Body")
+    editor = body_editor(page)
     editor.click()
     page.keyboard.press("Control+End")
 

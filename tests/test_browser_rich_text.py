@@ -16,7 +16,7 @@ from articles.richtext import sanitise_body
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, make_person
-from tests.browser_helpers import serious_violations, sign_in
+from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,7 +91,7 @@ def open_body_editor(page, live_server, article, csp_reports: list):
     page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
     sign_in(page, live_server, "he")
     page.goto(f"{live_server.url}{change_url(article)}")
-    editor = page.get_by_role("textbox", name="Body")
+    editor = body_editor(page)
     expect(editor).to_be_visible()
     return editor
 
