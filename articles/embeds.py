@@ -46,6 +46,8 @@ class Embed:
 _QUERY_CHAR = r"[A-Za-z0-9_.~%=&+\-]"
 _QUERY = rf"(?:\?{_QUERY_CHAR}{{0,500}})?"
 _HTTP = r"https?://"
+# One query parameter other than `v` (YouTube plays the first `v=`, so an address with two is no embed).
+_OTHER_PARAM = r"(?!v=)[A-Za-z0-9_.~%=+\-]{0,100}"
 _YOUTUBE_ID = r"([A-Za-z0-9_\-]{11})"
 _POST_ID = r"([A-Za-z0-9]{9}|[0-9]{16})"  # a Weibo post: its base-62 id or its 16-digit number
 _BV_ID = r"(BV1[1-9A-HJ-NP-Za-km-z]{9}|av[0-9]{1,12})"  # base-58 BV ids, and the older av numbers
@@ -99,7 +101,7 @@ def _bilibili(m: re.Match) -> Embed:
 _SHAPES: list[tuple[str, str, Callable[[re.Match], Embed]]] = [
     (
         "YouTube",
-        rf"{_HTTP}(?:www\.|m\.)?youtube\.com/watch\?(?:{_QUERY_CHAR}{{0,500}}&)?v={_YOUTUBE_ID}(?:&{_QUERY_CHAR}{{0,500}})?",
+        rf"{_HTTP}(?:www\.|m\.)?youtube\.com/watch\?(?:{_OTHER_PARAM}&){{0,20}}v={_YOUTUBE_ID}(?:&{_OTHER_PARAM}){{0,20}}",
         _youtube,
     ),
     ("YouTube", rf"{_HTTP}(?:www\.|m\.)?youtube\.com/(?:shorts|live|embed)/{_YOUTUBE_ID}{_QUERY}", _youtube),
@@ -160,12 +162,19 @@ def _embed_in_paragraph(match: re.Match) -> Embed | None:
     return embed_for(unescape(match["bare"]))
 
 
+# Where a paragraph is not one of the body's own: inside a list, a table or a quotation.
+_CONTAINER_TAG_RE = re.compile(r"<(/?)(?:li|td|th|blockquote)\b[^<>]*>")
+
+
 def replace_embeds(html: str, render: Callable[[Embed], str]) -> str:
-    """`html` (a sanitised body) with every embed paragraph replaced by `render(embed)`; an address in
-    running text, or any other paragraph, is left as it is."""
+    """`html` (a sanitised body) with every embed paragraph replaced by `render(embed)`. Only the body's own
+    paragraphs are embeds, as in the editor: an address alone in a list item, a table cell or a quotation,
+    in running text, or any other paragraph, is left as it is."""
+    containers = [(m.start(), -1 if m[1] else 1) for m in _CONTAINER_TAG_RE.finditer(html)]
 
     def replace(match: re.Match) -> str:
-        embed = _embed_in_paragraph(match)
+        nested = sum(step for at, step in containers if at < match.start()) > 0
+        embed = None if nested else _embed_in_paragraph(match)
         return render(embed) if embed is not None else match[0]
 
     return _EMBED_PARAGRAPH_RE.sub(replace, html)

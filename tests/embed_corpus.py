@@ -102,6 +102,8 @@ BAD = [
     "https://www.youtube.com/watch?v=" + "A" * 5000,
     f"https://www.youtube.com/watch?vv={YT}",
     f"https://www.youtube.com/watch?xv={YT}",
+    f"https://www.youtube.com/watch?v={YT}&v=AAAAAAAAAAA",  # two videos named: YouTube plays the first
+    f"https://www.youtube.com/watch?v=AAAAAAAAAAA&t=1&v={YT}",
     f"https://www.youtube.com/playlist?list=PL{YT}",
     "https://www.youtube.com/@channel",
     "https://vimeo.com/channels/staffpicks",

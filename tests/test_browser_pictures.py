@@ -112,3 +112,27 @@ def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_b
     expect(body.get_by_role("img", name="The harbour crane at Piraeus unloading a ship")).to_be_visible()
     expect(body).to_contain_text("Photo: Maria Papadopoulou")
     assert csp_reports == []
+
+
+def test_a_signed_out_editor_is_told_so_and_no_picture_is_called_missing(page, live_server):
+    sync_roles()
+    person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
+    first, second = ImageFactory(alt_text="Containers at Duisburg"), ImageFactory(alt_text="A train at dawn")
+    article = ArticleFactory(
+        body=f"<p>Text.</p><p>[[image:{first.pk}]]</p>",
+        status=Article.Status.DRAFT,
+        published_at=None,
+        first_published_at=None,
+        editor=person.editor,
+    )
+    sign_in(page, live_server, "he")
+    page.goto(f"{live_server.url}{change_url(article)}")
+    editor = body_editor(page)
+    expect(editor.get_by_role("img", name="Containers at Duisburg")).to_be_visible()
+
+    page.context.clear_cookies()  # the session ends (signed out in another tab, or expired)
+    editor.evaluate("(area, id) => area.editor.commands.insertContent(`<p>[[image:${id}]]</p>`)", second.pk)
+    expect(editor.locator(f'figure[data-picture-id="{second.pk}"]')).to_contain_text("Your sign-in has ended")
+    expect(editor).not_to_contain_text("is not in the library")
+    page.get_by_role("button", name="Place a picture from the library").click()
+    expect(page.get_by_role("dialog", name="Place a picture")).to_contain_text("Your sign-in has ended")

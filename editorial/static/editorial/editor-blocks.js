@@ -22,15 +22,19 @@ export function modalDialog(editor, { id, title }, content = []) {
   return dialog
 }
 
-// A new block (a picture, an embed) goes in place of the empty paragraph the cursor is in, else after the
-// selection, never over it (a block just placed is selected, and the next must not replace it). At the end
-// of the body an empty paragraph follows and the cursor waits there, so the writer can go on below.
+// A new block (a picture, an embed) is one of the body's own, never inside a list, table or quotation: it
+// takes the place of the empty paragraph the cursor is in, else goes after the block holding the selection
+// (after a block just placed and still selected, so the next never replaces it). At the end of the body an
+// empty paragraph follows and the cursor waits there, so the writer can go on below.
 export function insertBlock(editor, block) {
-  const { $from, empty, to } = editor.state.selection
-  const inEmptyParagraph = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
-  const range = inEmptyParagraph ? { from: $from.before(), to: $from.after() } : to
-  const end = inEmptyParagraph ? range.to : to
-  const atEnd = end >= editor.state.doc.content.size - 1
+  const { $from, $to, empty, to } = editor.state.selection
+  const inEmptyParagraph =
+    empty && $from.depth === 1 && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
+  let range
+  if (inEmptyParagraph) range = { from: $from.before(1), to: $from.after(1) }
+  else range = $to.depth >= 1 ? $to.after(1) : to // a selected block's end, when the selection is the block
+  const end = typeof range === "number" ? range : range.to
+  const atEnd = end >= editor.state.doc.content.size
   const chain = editor.chain().focus().insertContentAt(range, [block, ...(atEnd ? [{ type: "paragraph" }] : [])])
   ;(atEnd ? chain.focus("end") : chain).run()
 }

@@ -13,8 +13,10 @@ function providerOf(providers, url) {
   return providers.find(({ pattern }) => new RegExp(pattern).test(url))?.provider ?? null
 }
 
-// The address a paragraph holds and nothing else: a link whose text is its own address, or the bare address.
+// The address a paragraph of the body's own holds and nothing else (not in a list, table or quotation, as
+// on the reader's page): a link whose text is its own address, or the bare address.
 function paragraphAddress(paragraph) {
+  if (paragraph.closest("li, td, th, blockquote")) return null
   const nodes = [...paragraph.childNodes].filter((n) => n.nodeType !== TEXT_NODE || n.textContent.trim())
   if (nodes.length !== 1) return null
   const [only] = nodes
@@ -146,7 +148,8 @@ export const MastheadEmbed = Node.create({
           handlePaste: (view, event) => {
             const text = event.clipboardData?.getData("text/plain")?.trim() ?? ""
             const { $from, empty } = view.state.selection
-            const ownLine = empty && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
+            const ownLine =
+              empty && $from.depth === 1 && $from.parent.type.name === "paragraph" && $from.parent.content.size === 0
             if (!text || /\s/.test(text) || !providerOf(options.providers, text)) return false
             if (ownLine) insertEmbed(editor, text)
             else {

@@ -7,14 +7,25 @@ import { Node } from "django-prose-editor/editor"
 import { element, insertBlock, modalDialog } from "./editor-blocks.js"
 
 const MARKER = /^\s*\[\[image:(\d{1,12})\]\]\s*$/
-// What the editor knows of each picture, by id: a promise of the library's facts (or null if there is none).
+// What the editor knows of each picture, by id: a promise of the library's facts, or of `{ missing: true }`.
+// Only answers are kept: a failure (signed out, offline, a server error) is asked again next time.
 const known = new Map()
+const SIGNED_OUT = "Your sign-in has ended: sign in again in another tab, then try again."
 
 function factsOf(libraryUrl, id) {
   if (!known.has(id)) {
     const answer = fetch(`${libraryUrl}${id}/`, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then((response) => (response.ok ? response.json() : null))
-      .catch(() => null)
+      .then((response) => {
+        if (response.status === 404) return { missing: true }
+        if (response.redirected) return { unavailable: SIGNED_OUT } // the admin sent us to its sign-in page
+        if (!response.ok) return { unavailable: `The library answered with error ${response.status}.` }
+        return response.json()
+      })
+      .catch(() => ({ unavailable: "The library could not be reached." }))
+      .then((facts) => {
+        if (facts.unavailable) known.delete(id)
+        return facts
+      })
     known.set(id, answer)
   }
   return known.get(id)
@@ -22,10 +33,13 @@ function factsOf(libraryUrl, id) {
 
 function showPicture(figure, facts, id) {
   const [img, caption] = [figure.querySelector("img"), figure.querySelector("figcaption")]
-  if (!facts) {
+  if (facts.missing) {
     figure.classList.add("is-missing")
     img.hidden = true
     caption.textContent = `Picture ${id} is not in the library. Remove it (select it and press Delete) and place another.`
+  } else if (facts.unavailable) {
+    img.hidden = true
+    caption.textContent = `Picture ${id} cannot be shown here just now. ${facts.unavailable} It stays in the text.`
   } else if (facts.removed) {
     figure.classList.add("is-missing")
     img.hidden = true
@@ -49,13 +63,21 @@ function openLibrary(editor, libraryUrl) {
   const failed = (why) => {
     body.replaceChildren(element("p", { className: "errornote", textContent: why }))
   }
-  const show = async (response) => {
-    body.innerHTML = await response.text() // our own server-rendered, escaped fragment
-    return response
+  // Our own server-rendered, escaped fragment; nothing once the dialog is closed (a late answer places nothing).
+  const show = async (response, focus) => {
+    const html = await response.text()
+    if (!dialog.open) return false
+    body.innerHTML = html
+    body.querySelector(focus)?.focus() // the fragment replaced what had the focus
+    return true
   }
-  const load = (url) =>
+  const load = (url, focus = "#picture-library-q") =>
     fetch(url, { credentials: "same-origin" })
-      .then((response) => (response.ok ? show(response) : failed(`The library did not open (error ${response.status}).`)))
+      .then((response) => {
+        if (response.redirected) failed(SIGNED_OUT)
+        else if (!response.ok) failed(`The library did not open (error ${response.status}).`)
+        else show(response, focus)
+      })
       .catch(() => failed("The library could not be reached. Check the connection and try again."))
 
   const place = (choice) => {
@@ -72,14 +94,17 @@ function openLibrary(editor, libraryUrl) {
     button.textContent = "Uploading…"
     try {
       const response = await fetch(form.action, { method: "POST", body: new FormData(form), credentials: "same-origin" })
-      if (response.status !== 201 && response.status !== 400) {
-        failed(`The picture was not uploaded (error ${response.status}). Try again, or upload it under Pictures.`)
+      if (response.redirected) {
+        failed(`The picture was not uploaded. ${SIGNED_OUT}`)
         return
       }
-      await show(response)
+      if (response.status !== 201 && response.status !== 400) {
+        failed(`The picture was not uploaded (error ${response.status}). Try again, or upload it under Images.`)
+        return
+      }
+      if (!(await show(response, ".picture-library__upload .errornote"))) return
       const uploaded = body.querySelector("[data-uploaded] .picture-library__choice")
       if (uploaded) place(uploaded)
-      else body.querySelector(".errorlist")?.closest("div")?.querySelector("input, select, textarea")?.focus()
     } catch {
       failed("The picture could not be sent. Check the connection and try again.")
     }
@@ -92,7 +117,7 @@ function openLibrary(editor, libraryUrl) {
     if (choice) place(choice)
     else if (pageLink) {
       event.preventDefault()
-      load(pageLink.href)
+      load(pageLink.href, ".picture-library__choice")
     }
   })
   dialog.addEventListener("submit", (event) => {
