@@ -42,8 +42,7 @@ def thumbnail_html(image: Image | None, size: int = 80):
         return "—"
     if image.is_removed:
         return format_html('<span title="{}">removed</span>', image.removal_note)
-    small = next((r for r in image.renditions.all() if r.format == "jpeg"), None)
-    url = small.file.url if small else image.file.url
+    url = library.thumbnail_url(image)
     # No style attribute: the CSP blocks inline styles, and an <img> with only a width keeps its proportions.
     return format_html('<img src="{}" alt="{}" width="{}">', url, image.alt_text, size)
 

@@ -27,7 +27,8 @@ THUMBNAIL_WIDTH = 160
 
 
 def schedule_renditions(image: Image) -> None:
-    """Make a new or replaced picture's renditions once its row is committed (every upload path calls this)."""
+    """Make a new or replaced picture's renditions once its row is committed (`ImageAdmin.save_model`, which
+    the library's upload goes through too)."""
     transaction.on_commit(lambda: make_renditions.enqueue(image.pk))
 
 
@@ -63,10 +64,11 @@ def library_view(model_admin: ModelAdmin, request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         form = LibraryUploadForm(request.POST, request.FILES)
         if form.is_valid():
-            with transaction.atomic():
-                uploaded = form.save()
-                schedule_renditions(uploaded)
-                model_admin.log_addition(request, uploaded, [{"added": {}}])
+            with transaction.atomic():  # saved and logged as the image admin's own add page does
+                uploaded = form.save(commit=False)
+                model_admin.save_model(request, uploaded, form, change=False)
+                message = model_admin.construct_change_message(request, form, None, add=True)
+                model_admin.log_addition(request, uploaded, message)
             form, status = LibraryUploadForm(), 201
         else:
             status = 400

@@ -46,7 +46,7 @@ def chosen_ids(response) -> list[int]:
     return [int(part.split('"', 1)[0]) for part in html.split(marker)[1:]]
 
 
-def test_the_library_offers_pictures_newest_first_without_removed_ones(editor_client, django_assert_num_queries):
+def test_the_library_offers_pictures_newest_first_without_removed_ones(editor_client):
     older = ImageFactory(alt_text="A freight train leaving Chongqing at dawn")
     newer = ImageFactory(alt_text="Containers stacked at the Duisburg terminal")
     ImageFactory(alt_text="A picture taken down", removed_at=timezone.now())
@@ -170,6 +170,17 @@ def test_an_upload_without_the_csrf_token_is_refused(settings):
     guarded.force_login(make_person("he", ROLE_EDITOR).user)
     assert guarded.post(LIBRARY, upload_data()).status_code == 403
     assert not Image.objects.exists()
+
+
+def test_a_placed_pictures_facts_and_an_upload_cost_a_fixed_number_of_queries(
+    editor_client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    picture = ImageFactory()
+    picture.make_renditions()
+    with django_assert_max_num_queries(6):  # session, user, the picture, its renditions
+        assert editor_client.get(f"{LIBRARY}{picture.pk}/").status_code == 200
+    with django_assert_max_num_queries(25), django_capture_on_commit_callbacks():  # renditions come later
+        assert editor_client.post(LIBRARY, upload_data()).status_code == 201
 
 
 def test_a_placed_picture_is_described_to_the_editor_and_an_unknown_one_is_404(editor_client):

@@ -171,6 +171,7 @@ def test_a_picture_removed_before_fingerprints_were_kept_is_fingerprinted_by_the
     form = form_for(reencoded(original, "JPEG", quality=50))
     assert not form.is_valid()
     assert complaint.reference in " ".join(form.errors["file"])
+    assert AuditEvent.objects.for_object(complaint).filter(action="complaint.takedown_fingerprinted").count() == 1
 
     call_command("takedown_fingerprints", stdout=(again := io.StringIO()))
     assert "0 measures fingerprinted." in again.getvalue()

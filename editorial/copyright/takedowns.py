@@ -265,17 +265,34 @@ def takedown_record(*, measure: Measure) -> TakedownFingerprint | None:
 def takedowns_fingerprint_missing() -> tuple[int, int]:
     """Fingerprint the measures in force that have none: pictures removed and passages corrected before
     fingerprints were kept. Returns (fingerprinted, could not be: a picture whose kept file is unreadable, or
-    a correction that takes nothing out). Safe to run twice: a measure with a fingerprint is skipped."""
-    missing = Measure.objects.filter(
-        reversed_at__isnull=True, kind__in=[Measure.Kind.REMOVE_IMAGE, Measure.Kind.CORRECT], fingerprint__isnull=True
-    ).select_related("item__image")
+    a correction that takes nothing out). Each is recorded in its complaint's audit trail. Safe to run twice,
+    and beside officers at work: each measure is locked and looked at again (still in force, still without a
+    fingerprint) before it is fingerprinted."""
+    kinds = [Measure.Kind.REMOVE_IMAGE, Measure.Kind.CORRECT]
+    missing = Measure.objects.filter(reversed_at__isnull=True, kind__in=kinds, fingerprint__isnull=True)
     made = skipped = 0
-    for measure in missing.order_by("pk"):
+    for pk in missing.order_by("pk").values_list("pk", flat=True):
         with transaction.atomic():
-            if takedown_record(measure=measure) is None:
+            locked = (
+                Measure.objects.select_for_update(of=("self",))
+                .select_related("item__complaint", "item__image")
+                .filter(pk=pk, reversed_at__isnull=True, fingerprint__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            fingerprint = takedown_record(measure=locked)
+            if fingerprint is None:
                 skipped += 1
-            else:
-                made += 1
+                continue
+            made += 1
+            AuditEvent.record(
+                actor=None,
+                subject=locked.item.complaint,
+                action="complaint.takedown_fingerprinted",
+                note="Fingerprinted afterwards (manage.py takedown_fingerprints): taken down before fingerprints.",
+                details={"fingerprint": fingerprint.pk, "kind": fingerprint.kind, "measure": locked.pk},
+            )
     return made, skipped
 
 
