@@ -149,6 +149,17 @@ def test_a_marker_naming_no_image_renders_nothing(client, article):
     assert "Before." in html and "After." in html
 
 
+def test_a_marker_inside_a_link_address_stays_as_written(client, article):
+    image = article.inline_images.get()
+    body = f'<p>See <a href="https://example.com/[[image:{image.pk}]]" title="[[image:{image.pk}]]">this</a>.</p>'
+    Article.objects.filter(pk=article.pk).update(body=body)
+
+    html = page(client, article)
+
+    assert f'<a href="https://example.com/[[image:{image.pk}]]" title="[[image:{image.pk}]]"' in html
+    assert "<figure" not in html.split('<div class="article-body">', 1)[1].split("</div>", 1)[0]
+
+
 def test_hostile_text_is_escaped_everywhere(client, settings):
     settings.SITE_URL = SITE_URL
     article = ArticleFactory(

@@ -26,7 +26,9 @@ register = template.Library()
 
 # A marker on its own line arrives wrapped in a paragraph: the figure replaces the paragraph, since a
 # <figure> cannot sit inside a <p>.
-_MARKER_RE = re.compile(r"<p>\s*\[\[image:(\d{1,12})\]\]\s*</p>|\[\[image:(\d{1,12})\]\]")
+# A marker as a paragraph of its own, or in running text; never inside a tag (an address or a title that
+# happens to hold one stays as written, so the figure cannot break the markup around it).
+_MARKER_RE = re.compile(r"<p>\s*\[\[image:(\d{1,12})\]\]\s*</p>|\[\[image:(\d{1,12})\]\](?![^<>]*>)")
 
 BODY_SIZES = "(min-width: 48rem) 44rem, 100vw"
 CARD_SIZES = "(min-width: 48rem) 22rem, 100vw"

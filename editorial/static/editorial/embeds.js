@@ -42,7 +42,7 @@ function askForAddress(editor, providers) {
     element("p", {
       id: "masthead-embed-help",
       className: "help",
-      textContent: `From ${names}. Readers see a card; a video plays only when they press play. Other addresses go in as ordinary links.`,
+      textContent: `A single video or post from ${names}. Readers see a card; a video plays only when they press play. To link to anything else, select words and use the link button.`,
     }),
     problem,
     element("div", { className: "masthead-embed-form__buttons" }, [
