@@ -80,6 +80,7 @@ def test_during_a_database_outage_pages_answer_with_a_clean_503():
             "DEBUG": "0",
             "SECRET_KEY": "outage-test-" + "k" * 50,
             "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": "https://news.example",
             "DATABASE_URL": f"postgres://postgres@127.0.0.1:{closed_port()}/masthead",
             "DJANGO_SETTINGS_MODULE": "config.settings",
         }
