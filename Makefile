@@ -51,8 +51,12 @@ worker: $(STAMP)
 	$(PY) manage.py db_worker
 
 # Tests use development settings (DEBUG on, no SECRET_KEY needed) unless the caller sets DEBUG.
+# The whole suite runs on one pytest-xdist worker per CPU, at most four, each with its own test database; a
+# run that names tests (PYTEST_ARGS="tests/...") runs in one process, which starts sooner. PYTEST_WORKERS=N
+# chooses (0: no workers). docs/decisions.md, "The test suite in parallel".
+PYTEST_WORKERS ?= $(if $(filter tests/%,$(PYTEST_ARGS)),0,logical)
 test: $(STAMP)
-	DEBUG=$${DEBUG:-1} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest $(PYTEST_ARGS)
+	DEBUG=$${DEBUG:-1} DJANGO_ALLOW_ASYNC_UNSAFE=true $(PY) -m pytest -n $(PYTEST_WORKERS) --maxprocesses=4 $(PYTEST_ARGS)
 
 # The reader pages in three tiers (origin without cache, the fallback page cache, Varnish in front) against
 # bare Django, and the time from a withhold to the first 451 at the edge (docs/performance.md). Needs

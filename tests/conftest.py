@@ -13,6 +13,11 @@ def pytest_collection_modifyitems(items):
     pytest-django already runs transactional tests after the others. A transactional test's flush makes the
     content types again under new ids; a serialized-rollback test after it would restore the old rows over
     them and collide (PostgreSQL). Run first, it restores what the migrations made.
+
+    Under pytest-xdist (`make test`) each worker has a test database of its own and runs its share in this
+    order: `--dist load` hands out tests from the front of the collection. Not `loadfile` or `loadscope`:
+    they send a module's transactional tests along with its others, ahead of other modules' plain tests,
+    which would then find the roles the data migration made flushed away (docs/decisions.md).
     """
 
     def marker(item):

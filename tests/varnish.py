@@ -81,18 +81,23 @@ class Varnish:
             if "xkey" in compiled.stderr:
                 pytest.skip(f"the xkey vmod is missing (Debian: apt-get install varnish-modules): {reason}")
             raise AssertionError(f"config/varnish/default.vcl does not compile: {compiled.stderr}")
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
         self.pid_file = self.dir / "pid"
-        command = [VARNISHD, "-a", f"127.0.0.1:{self.port}", "-f", str(self.vcl), "-s", "malloc,64m"]
-        command += ["-n", str(self.dir / "work"), "-P", str(self.pid_file)]
-        if os.geteuid() != 0:
-            # The default jail switches to the varnish user, which only root may do.
-            command += ["-j", "none"]
-        started = subprocess.run(command, capture_output=True, text=True, timeout=60)
+        # The free port is only known to be free when asked: another process (a second test worker, a
+        # client's outgoing connection) may take it before varnishd binds it. Then try another.
+        for _ in range(5):
+            self.port = free_port()
+            command = [VARNISHD, "-a", f"127.0.0.1:{self.port}", "-f", str(self.vcl), "-s", "malloc,64m"]
+            command += ["-n", str(self.dir / "work"), "-P", str(self.pid_file)]
+            if os.geteuid() != 0:
+                # The default jail switches to the varnish user, which only root may do.
+                command += ["-j", "none"]
+            started = subprocess.run(command, capture_output=True, text=True, timeout=60)
+            if "Address already in use" not in started.stderr:
+                break
         if started.returncode != 0:
             shutil.rmtree(self.dir, ignore_errors=True)
             raise AssertionError(f"varnishd did not start: {started.stderr or started.stdout}")
+        self.url = f"http://127.0.0.1:{self.port}"
         self._wait_until_it_answers()
 
     def _wait_until_it_answers(self, seconds: float = 20) -> None:
