@@ -6,6 +6,30 @@ import pytest
 from django.db import connection
 
 
+def transactional(item) -> bool:
+    """Whether a test commits for real (and its database is flushed after it), rather than rolling back."""
+    db = item.get_closest_marker("django_db")
+    return bool(db and db.kwargs.get("transaction")) or bool(
+        {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_content_types(request):
+    """A transactional test that ran before flushed the tables, content types included, and they were made
+    again with new ids; the process-wide ContentType cache would still hand out the old ones (the audit
+    trail's foreign key then fails on PostgreSQL). Only transactional tests clear it: the others keep their
+    query counts."""
+    if not transactional(request.node):
+        yield
+        return
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Serialized-rollback tests first among the transactional ones, whatever order the files come in.
@@ -20,17 +44,8 @@ def pytest_collection_modifyitems(items):
     which would then find the roles the data migration made flushed away (docs/decisions.md).
     """
 
-    def marker(item):
-        return item.get_closest_marker("django_db")
-
-    def transactional(item) -> bool:
-        db = marker(item)
-        return bool(db and db.kwargs.get("transaction")) or bool(
-            {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ()))
-        )
-
     def serialized(item) -> bool:
-        db = marker(item)
+        db = item.get_closest_marker("django_db")
         return bool(db and db.kwargs.get("serialized_rollback"))
 
     first = next((i for i, item in enumerate(items) if transactional(item)), None)

@@ -3,7 +3,6 @@ found again (offered, then loaded into the form); the live article never changed
 the article sees who is editing it."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from playwright.sync_api import expect
 
@@ -18,11 +17,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
-def _fresh_content_types():
-    ContentType.objects.clear_cache()
+def _empty_cache():
+    """The "being edited by" presence lives in the cache: none left over from another test."""
     cache.clear()
     yield
-    ContentType.objects.clear_cache()
     cache.clear()
 
 

@@ -6,7 +6,6 @@ page fills its width beside a lone lead story; search does not scroll sideways o
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
 from tests.browser_helpers import serious_violations
 from tests.factories import ArticleFactory, CorrectionFactory, InitiativeFactory, RenderedImageFactory
@@ -14,13 +13,6 @@ from tests.factories import ArticleFactory, CorrectionFactory, InitiativeFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCHEMES = ["light", "dark"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -5,23 +5,12 @@ reference. axe-core finds no serious or critical violation on the form."""
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
 from editorial.models import Complaint, OutboundMessage
 from tests.browser_helpers import on_live_server, serious_violations
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """A transactional test that ran before flushed the tables, content types included, and they were made
-    again with new ids; the process-wide ContentType cache would still hand out the old ones (the audit
-    trail's foreign key then fails on PostgreSQL)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def test_a_rights_holder_files_a_complaint_from_an_article_and_follows_it(page, live_server):

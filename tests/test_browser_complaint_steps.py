@@ -9,20 +9,12 @@ legal checkboxes sit beside their words.
 import re
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 FORM = "/copyright/notices/new/"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def open_form(page, url: str) -> None:

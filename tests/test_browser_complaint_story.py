@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 
 import pytest
 import time_machine
-from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -32,14 +31,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct horse battery staple"
 # Monday 2 March 2026, 10:00 in the site's time zone.
 START = timezone.make_aware(datetime(2026, 3, 2, 10, 0))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def article_html(page) -> str:

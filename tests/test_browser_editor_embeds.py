@@ -7,7 +7,6 @@ provider's card with nothing loaded from the provider until the reader asks.
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -21,14 +20,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 VIDEO = "https://www.youtube.com/watch?v=aqz-KE-bpKQ"
 POST = "https://x.com/XHNews/status/1734000000000000000"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def paste(editor, text: str) -> None:

@@ -3,7 +3,6 @@ signed in in another browser, finds it in the Notifications on their desk and op
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -16,14 +15,6 @@ from tests.factories import ArticleFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Article.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ them in the editor as pictures again. The dialog passes axe and nothing breaks t
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article, Image
@@ -19,14 +18,6 @@ from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory, image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_both(page, live_server):

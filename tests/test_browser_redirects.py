@@ -3,7 +3,6 @@ responsible editor publishes the change (a live address is never changed in pass
 the old address lands on the new one."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -13,14 +12,6 @@ from tests.browser_helpers import sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

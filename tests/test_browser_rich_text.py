@@ -8,7 +8,6 @@ loads the editor under our CSP (no violation reported) and axe finds nothing ser
 from html.parser import HTMLParser
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -20,14 +19,6 @@ from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 EVERY_FEATURE = (

@@ -6,7 +6,6 @@ and publishes it; a reader then sees it with its credit line. Each person has th
 """
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 from playwright.sync_api import expect
 
 from articles.models import Article
@@ -19,14 +18,6 @@ from tests.factories import ArticleFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Article.Status
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """Transactional tests flush the tables, content types included (see tests/test_browser_complaint.py)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 right. PostgreSQL only (SQLite serialises writers anyway)."""
 
 import pytest
-from django.contrib.contenttypes.models import ContentType
 
 from editorial.copyright import moves
 from editorial.copyright.states import ComplaintError
@@ -13,16 +12,6 @@ from tests.copyright_helpers import at_once, file_complaint
 from tests.factories import ArticleFactory
 
 pytestmark = [requires_postgres, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_content_types():
-    """A transactional test that ran before flushed the tables, content types included, and they were made
-    again with new ids; the process-wide ContentType cache would still hand out the old ones (the audit
-    trail's foreign key then fails on PostgreSQL)."""
-    ContentType.objects.clear_cache()
-    yield
-    ContentType.objects.clear_cache()
 
 
 def test_two_clicks_on_the_confirmation_link_confirm_once():
