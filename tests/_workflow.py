@@ -69,6 +69,15 @@ def make_article(newsroom: Newsroom, status: str = S.DRAFT, **kwargs) -> Article
     return ArticleFactory(**defaults)
 
 
+def draft_by(writer: Person, reviewer: Person | None = None, **fields) -> Article:
+    """A draft never published, written by `writer` (credited "Edit:") for `reviewer`, as a browser test
+    opens it."""
+    defaults = {"status": S.DRAFT, "published_at": None, "first_published_at": None, "editor": writer.editor}
+    if reviewer is not None:
+        defaults["responsible_editor"] = reviewer.editor
+    return ArticleFactory(**{**defaults, **fields})
+
+
 def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 

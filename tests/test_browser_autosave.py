@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 from articles.models import Article
 from editorial.models import ArticleRevision
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, draft_by, make_person
 from tests.browser_helpers import body_editor, serious_violations, sign_in
-from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,14 +28,11 @@ def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_se
     sync_roles()
     writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
     reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
-    article = ArticleFactory(
+    article = draft_by(
+        writer,
+        reviewer,
         title="Lanzhou's new bridge",
         body="<p>The first paragraph.</p>",
-        status=Article.Status.DRAFT,
-        published_at=None,
-        first_published_at=None,
-        editor=writer.editor,
-        responsible_editor=reviewer.editor,
     )
     url = f"{live_server.url}{change_url(article)}"
     first, second = (browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2))

@@ -9,12 +9,10 @@ provider's card with nothing loaded from the provider until the reader asks.
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, draft_by, make_person
 from tests.browser_helpers import body_editor, serious_violations, sign_in
-from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,14 +33,11 @@ def test_an_editor_embeds_a_video_and_a_post_and_the_reader_sees_cards(page, liv
     sync_roles()
     person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
     reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
-    article = ArticleFactory(
+    article = draft_by(
+        person,
+        reviewer,
         title="Rail freight from Chongqing reaches Duisburg",
         body="<p>The first train arrived on Tuesday.</p>",
-        status=Article.Status.DRAFT,
-        published_at=None,
-        first_published_at=None,
-        editor=person.editor,
-        responsible_editor=reviewer.editor,
     )
     csp_reports = []
     page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)

@@ -10,12 +10,12 @@ them in the editor as pictures again. The dialog passes axe and nothing breaks t
 import pytest
 from playwright.sync_api import expect
 
-from articles.models import Article, Image
+from articles.models import Image
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, draft_by, make_person
 from tests.browser_helpers import body_editor, serious_violations, sign_in
-from tests.factories import ArticleFactory, ImageFactory, image_bytes
+from tests.factories import ImageFactory, image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,14 +26,11 @@ def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_b
     reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
     terminal = ImageFactory(alt_text="Containers stacked at the Duisburg terminal", credit="Photo: Li Wei")
     ImageFactory(alt_text="A freight train leaving Chongqing at dawn", credit="Photo: Zhang Min")
-    article = ArticleFactory(
+    article = draft_by(
+        person,
+        reviewer,
         title="Rail freight from Chongqing reaches Duisburg",
         body="<p>The first train arrived on Tuesday.</p>",
-        status=Article.Status.DRAFT,
-        published_at=None,
-        first_published_at=None,
-        editor=person.editor,
-        responsible_editor=reviewer.editor,
     )
     csp_reports = []
     page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
@@ -109,12 +106,9 @@ def test_a_signed_out_editor_is_told_so_and_no_picture_is_called_missing(page, l
     sync_roles()
     person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
     first, second = ImageFactory(alt_text="Containers at Duisburg"), ImageFactory(alt_text="A train at dawn")
-    article = ArticleFactory(
+    article = draft_by(
+        person,
         body=f"<p>Text.</p><p>[[image:{first.pk}]]</p>",
-        status=Article.Status.DRAFT,
-        published_at=None,
-        first_published_at=None,
-        editor=person.editor,
     )
     sign_in(page, live_server, "he")
     page.goto(f"{live_server.url}{change_url(article)}")

@@ -14,7 +14,7 @@ from articles.models import Article
 from articles.richtext import sanitise_body
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, draft_by, make_person
 from tests.browser_helpers import body_editor, serious_violations, sign_in
 from tests.factories import ArticleFactory, ImageFactory
 
@@ -90,14 +90,11 @@ def open_body_editor(page, live_server, article, csp_reports: list):
 def test_an_editor_formats_the_body_with_the_keyboard_and_the_reader_sees_it(page, live_server, writer):
     person, reviewer = writer
     picture = ImageFactory(alt_text="Containers stacked at the Duisburg terminal")
-    article = ArticleFactory(
+    article = draft_by(
+        person,
+        reviewer,
         title="Rail freight from Chongqing reaches Duisburg",
         body="<p>Old text.</p>",
-        status=Article.Status.DRAFT,
-        published_at=None,
-        first_published_at=None,
-        editor=person.editor,
-        responsible_editor=reviewer.editor,
     )
     csp_reports = []
     editor = open_body_editor(page, live_server, article, csp_reports)
