@@ -45,3 +45,14 @@ def body_editor(page):
     editor = page.get_by_role("textbox", name="Body").and_(page.locator("[contenteditable='true']"))
     expect(editor).to_be_visible()
     return editor
+
+
+def open_body_editor(page, live_server, article, csp_reports: list, username: str = "he"):
+    """Sign in as `username`, open `article`'s change form and return its body editor; the page's Content
+    Security Policy reports are collected in `csp_reports` from then on."""
+    from django.urls import reverse
+
+    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
+    sign_in(page, live_server, username)
+    page.goto(f"{live_server.url}{reverse('admin:articles_article_change', args=[article.pk])}")
+    return body_editor(page)

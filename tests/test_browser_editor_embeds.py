@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, draft_by, make_person
-from tests.browser_helpers import body_editor, serious_violations, sign_in
+from tests._workflow import draft_by, make_person
+from tests.browser_helpers import open_body_editor, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,10 +40,7 @@ def test_an_editor_embeds_a_video_and_a_post_and_the_reader_sees_cards(page, liv
         body="<p>The first train arrived on Tuesday.</p>",
     )
     csp_reports = []
-    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
-    sign_in(page, live_server, "he")
-    page.goto(f"{live_server.url}{change_url(article)}")
-    editor = body_editor(page)
+    editor = open_body_editor(page, live_server, article, csp_reports)
     editor.click()
     page.keyboard.press("Control+End")
     page.keyboard.press("Enter")

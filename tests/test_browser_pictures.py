@@ -14,7 +14,7 @@ from articles.models import Image
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
 from tests._workflow import change_url, draft_by, make_person
-from tests.browser_helpers import body_editor, serious_violations, sign_in
+from tests.browser_helpers import body_editor, open_body_editor, serious_violations, sign_in
 from tests.factories import ImageFactory, image_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,10 +33,7 @@ def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_b
         body="<p>The first train arrived on Tuesday.</p>",
     )
     csp_reports = []
-    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
-    sign_in(page, live_server, "he")
-    page.goto(f"{live_server.url}{change_url(article)}")
-    editor = body_editor(page)
+    editor = open_body_editor(page, live_server, article, csp_reports)
     editor.click()
     page.keyboard.press("Control+End")
 

@@ -14,8 +14,8 @@ from articles.models import Article
 from articles.richtext import sanitise_body
 from editorial.newsroom.preview import preview_url
 from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, draft_by, make_person
-from tests.browser_helpers import body_editor, serious_violations, sign_in
+from tests._workflow import draft_by, make_person
+from tests.browser_helpers import open_body_editor, serious_violations
 from tests.factories import ArticleFactory, ImageFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,15 +76,6 @@ def selection_is(page, text: str) -> None:
         "return state.doc.textBetween(state.selection.from, state.selection.to) === text }",
         arg=text,
     )
-
-
-def open_body_editor(page, live_server, article, csp_reports: list):
-    page.on("console", lambda m: csp_reports.append(m.text) if "Content Security Policy" in m.text else None)
-    sign_in(page, live_server, "he")
-    page.goto(f"{live_server.url}{change_url(article)}")
-    editor = body_editor(page)
-    expect(editor).to_be_visible()
-    return editor
 
 
 def test_an_editor_formats_the_body_with_the_keyboard_and_the_reader_sees_it(page, live_server, writer):
