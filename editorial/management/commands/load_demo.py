@@ -2,6 +2,7 @@
 
 import contextlib
 import io
+import logging
 import time
 
 from django.conf import settings
@@ -31,6 +32,24 @@ LABELS = [
 ]
 
 
+@contextlib.contextmanager
+def quietly():
+    """The demo's stories and complaints mail their notices as they load, through tasks that run at once in
+    development: a thousand lines of mail, task log and "not sent" notes (the demo's complaints come from
+    example addresses) on the console, which would bury the passwords printed after. They are kept off the
+    console while loading; the mail stays readable in the back office's outbox."""
+    logs = [logging.getLogger("django.tasks"), logging.getLogger("editorial.outbox")]
+    levels = [log.level for log in logs]
+    for log in logs:
+        log.setLevel(logging.ERROR)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            yield
+    finally:
+        for log, level in zip(logs, levels, strict=True):
+            log.setLevel(level)
+
+
 class Command(BaseCommand):
     help = (
         "Load the demo newsroom (sections, initiatives with milestones, editors, articles with Pillow-made "
@@ -49,11 +68,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError(REFUSAL)
         started = time.monotonic()
-        # The demo's stories and complaints send their notices as they load (a thousand lines of mail on a
-        # development console), which would bury the passwords below: they are kept from the console and
-        # counted, and stay readable in the back office's outbox.
         last_message = OutboundMessage.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
-        with contextlib.redirect_stdout(io.StringIO()):
+        with quietly():
             report = load_demo()
         elapsed = time.monotonic() - started
 
@@ -80,8 +96,8 @@ class Command(BaseCommand):
         mailed = OutboundMessage.objects.filter(pk__gt=last_message).count()
         if mailed:
             self.stdout.write(
-                f"Loading the demo mailed {mailed} notices to its staff; they were not printed here. Read them in "
-                "the back office under Outbox. Mail sent from now on is printed as it goes."
+                f"Loading the demo mailed {mailed} notices; they were not printed here. Read them in the back "
+                "office under Outbox. Mail sent from now on is printed as it goes."
             )
         if report.existing_accounts:
             names = ", ".join(report.existing_accounts)
