@@ -56,20 +56,29 @@ def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_b
     expect(placed).to_contain_text("Photo: Li Wei")
     expect(editor).not_to_contain_text("[[image:")
 
-    # A new picture, uploaded from the same dialog: without a credit it is refused and nothing is stored.
+    # The cursor waits below the picture: what is typed next goes there, and the picture stays.
+    page.keyboard.type("Cranes at work.")
+    expect(placed).to_have_count(1)
+    expect(editor.locator("figure.masthead-picture + p")).to_have_text("Cranes at work.")
+
+    # A new picture, uploaded from the same dialog. Without a credit the browser stops it before it is sent
+    # (so the chosen file stays chosen); a file that is not a picture is refused by the server, saying so.
     page.get_by_role("button", name="Place a picture from the library").click()
     dialog.get_by_text("Upload a new picture").click()
-    dialog.get_by_label("File").set_input_files(
-        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(900, 600))}]
-    )
+    picture = {"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(900, 600))}
+    dialog.get_by_label("File").set_input_files(files=[picture])
     dialog.get_by_label("Alt text").fill("The harbour crane at Piraeus unloading a ship")
     dialog.get_by_role("button", name="Upload and place it").click()
+    assert dialog.get_by_label("Credit").evaluate("input => input.validity.valueMissing")
+    assert dialog.get_by_label("File").evaluate("input => input.files.length") == 1
+    dialog.get_by_label("Credit").fill("Photo: Maria Papadopoulou")
+    not_a_picture = {"name": "harbour.jpg", "mimeType": "image/jpeg", "buffer": b"%PDF-1.4 a document"}
+    dialog.get_by_label("File").set_input_files(files=[not_a_picture])
+    dialog.get_by_role("button", name="Upload and place it").click()
     expect(dialog.get_by_role("alert")).to_contain_text("The picture was not uploaded")
-    expect(dialog.locator(".errorlist")).to_contain_text("This field is required")
+    expect(dialog.locator(".errorlist")).to_contain_text("not an image we can read")
     assert Image.objects.count() == 2
-    dialog.get_by_label("File").set_input_files(
-        files=[{"name": "harbour.png", "mimeType": "image/png", "buffer": image_bytes("PNG", size=(900, 600))}]
-    )
+    dialog.get_by_label("File").set_input_files(files=[picture])
     dialog.get_by_label("Credit").fill("Photo: Maria Papadopoulou")
     dialog.get_by_label("Licence").select_option(label="Licensed from an agency")
     dialog.get_by_role("button", name="Upload and place it").click()

@@ -41,7 +41,7 @@ def test_the_editor_offers_headings_below_the_headline_and_the_formatting_the_is
 def test_an_emptied_editor_stores_an_empty_body_and_a_script_is_still_removed():
     assert clean_body_html("<p></p>") == ""
     assert clean_body_html("<p>Text</p><p>[[image:4]]</p><p></p><p><br></p>") == "<p>Text</p><p>[[image:4]]</p>"
-    assert clean_body_html("<p>One</p><p></p><p>Two</p>") == "<p>One</p><p></p><p>Two</p>"  # only at the end
+    assert clean_body_html("<p>One</p><p></p><p><br></p><p>Two</p>") == "<p>One</p><p>Two</p>"
     assert clean_body_html('<p>Hi</p><script>alert(1)</script><p onclick="x()">there</p>') == "<p>Hi</p><p>there</p>"
 
 

@@ -63,14 +63,14 @@ class BodyEditorWidget(AdminProseEditorWidget):
         return config
 
 
-EMPTY_PARAGRAPHS_AT_END = re.compile(r"(?:<p>(?:<br>)?</p>\s*)+$")
+EMPTY_PARAGRAPH = re.compile(r"<p>(?:<br>)?</p>\s*")
 
 
 def clean_body_html(html: str) -> str:
-    """The editor's HTML as it will be stored: sanitised, without the empty paragraphs the editor leaves at
-    the end (one follows a picture placed last, for the writer to go on), and an editor left empty stores
-    nothing."""
-    return EMPTY_PARAGRAPHS_AT_END.sub("", sanitise_body(html).strip())
+    """The editor's HTML as it will be stored: sanitised, without empty paragraphs (the editor leaves one
+    after a picture or embed it places, for the writer to go on; a reader sees nothing in them), and an
+    editor left empty stores nothing."""
+    return EMPTY_PARAGRAPH.sub("", sanitise_body(html).strip())
 
 
 def body_field(help_text: str) -> ProseEditorFormField:

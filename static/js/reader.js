@@ -57,7 +57,6 @@
     frame.src = controls.dataset.embedPlayer;
     frame.title = controls.dataset.embedTitle;
     frame.allow = "encrypted-media; fullscreen; picture-in-picture";
-    frame.allowFullscreen = true;
     // Our origin, never the page's address: YouTube's player will not play without a Referer (its error
     // 153), and a preview page, whose address carries a token, sends none of its own (no-referrer).
     frame.referrerPolicy = "strict-origin-when-cross-origin";

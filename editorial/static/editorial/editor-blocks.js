@@ -24,8 +24,9 @@ export function modalDialog(editor, { id, title }, content = []) {
 
 // A new block (a picture, an embed) is one of the body's own, never inside a list, table or quotation: it
 // takes the place of the empty paragraph the cursor is in, else goes after the block holding the selection
-// (after a block just placed and still selected, so the next never replaces it). At the end of the body an
-// empty paragraph follows and the cursor waits there, so the writer can go on below.
+// (after a block just placed and still selected, so the next never replaces it). The cursor then waits in an
+// empty paragraph after it (a new one unless one follows already): a block left selected would be replaced
+// by the next key the writer types. Empty paragraphs left unused are dropped on save (rich_text.py).
 export function insertBlock(editor, block) {
   const { $from, $to, empty, to } = editor.state.selection
   const inEmptyParagraph =
@@ -33,8 +34,11 @@ export function insertBlock(editor, block) {
   let range
   if (inEmptyParagraph) range = { from: $from.before(1), to: $from.after(1) }
   else range = $to.depth >= 1 ? $to.after(1) : to // a selected block's end, when the selection is the block
-  const end = typeof range === "number" ? range : range.to
-  const atEnd = end >= editor.state.doc.content.size
-  const chain = editor.chain().focus().insertContentAt(range, [block, ...(atEnd ? [{ type: "paragraph" }] : [])])
-  ;(atEnd ? chain.focus("end") : chain).run()
+  const at = typeof range === "number" ? range : range.from
+  editor.chain().focus().insertContentAt(range, block).run()
+  const after = at + (editor.state.doc.nodeAt(at)?.nodeSize ?? 0)
+  const next = editor.state.doc.nodeAt(after)
+  const chain = editor.chain().focus()
+  if (!(next?.type.name === "paragraph" && next.content.size === 0)) chain.insertContentAt(after, { type: "paragraph" })
+  chain.setTextSelection(after + 1).run()
 }
