@@ -10,7 +10,7 @@ import sys
 
 from django.conf import settings
 from django.db import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.templatetags.static import static
 from django.utils.html import format_html
 
@@ -109,3 +109,8 @@ def bad_characters_response(request: HttpRequest) -> HttpResponse:
     response["Content-Security-Policy"] = BAD_CHARACTERS_CSP
     response["X-Frame-Options"] = "DENY"
     return response
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """/favicon.ico, which a browser asks for on pages that name no icon (the back office's): the site's."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))

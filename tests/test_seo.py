@@ -169,3 +169,12 @@ def test_a_removed_hero_image_is_offered_to_nobody(client, article):
     assert "og:image" not in page.meta
     assert "image" not in page.json_ld[0]
     assert page.meta["twitter:card"] == ["summary"]
+
+
+def test_favicon_ico_leads_to_the_sites_icon_without_a_query(client, django_assert_num_queries):
+    """Pages that name no icon (the back office's) make the browser ask for /favicon.ico: no 404."""
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200
