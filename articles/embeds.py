@@ -170,11 +170,16 @@ def replace_embeds(html: str, render: Callable[[Embed], str]) -> str:
     """`html` (a sanitised body) with every embed paragraph replaced by `render(embed)`. Only the body's own
     paragraphs are embeds, as in the editor: an address alone in a list item, a table cell or a quotation,
     in running text, or any other paragraph, is left as it is."""
-    containers = [(m.start(), -1 if m[1] else 1) for m in _CONTAINER_TAG_RE.finditer(html)]
+    containers: list[tuple[int, int]] | None = None  # read once, and only for a body that holds an embed
+
+    def nested(position: int) -> bool:
+        nonlocal containers
+        if containers is None:
+            containers = [(m.start(), -1 if m[1] else 1) for m in _CONTAINER_TAG_RE.finditer(html)]
+        return sum(step for at, step in containers if at < position) > 0
 
     def replace(match: re.Match) -> str:
-        nested = sum(step for at, step in containers if at < match.start()) > 0
-        embed = None if nested else _embed_in_paragraph(match)
-        return render(embed) if embed is not None else match[0]
+        embed = _embed_in_paragraph(match)
+        return match[0] if embed is None or nested(match.start()) else render(embed)
 
     return _EMBED_PARAGRAPH_RE.sub(replace, html)

@@ -69,6 +69,18 @@ def make_article(newsroom: Newsroom, status: str = S.DRAFT, **kwargs) -> Article
     return ArticleFactory(**defaults)
 
 
+def writer_and_reviewer() -> tuple[Person, Person]:
+    """He Chuanning (Editor) and Su Suiyue (Responsible editor), as most browser tests need them; the role
+    groups a migration made are made again first, since a transactional test before may have flushed them."""
+    from editorial.newsroom.roles import sync_roles
+
+    sync_roles()
+    return (
+        make_person("he", ROLE_EDITOR, display_name="He Chuanning"),
+        make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue"),
+    )
+
+
 def draft_by(writer: Person, reviewer: Person | None = None, **fields) -> Article:
     """A draft never published, written by `writer` (credited "Edit:") for `reviewer`, as a browser test
     opens it."""

@@ -171,3 +171,18 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def own_pages(browser):
+    """`own_pages(n)`: n browser pages, each in a context of its own (cookies, session), as n people at n
+    computers, 1280 px wide; closed after the test."""
+    contexts = []
+
+    def open_pages(count: int) -> list:
+        contexts.extend(browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(count))
+        return [context.new_page() for context in contexts[-count:]]
+
+    yield open_pages
+    for context in contexts:
+        context.close()

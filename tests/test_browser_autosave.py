@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from editorial.models import ArticleRevision
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, draft_by, make_person
+from tests._workflow import change_url, draft_by, writer_and_reviewer
 from tests.browser_helpers import body_editor, serious_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -23,11 +22,9 @@ def _empty_cache():
     cache.clear()
 
 
-def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_server, settings):
+def test_typed_text_is_autosaved_and_found_again_after_a_reload(own_pages, live_server, settings):
     settings.ARTICLE_AUTOSAVE_SECONDS = 2  # 30 in production; the test need not wait that long
-    sync_roles()
-    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    writer, reviewer = writer_and_reviewer()
     article = draft_by(
         writer,
         reviewer,
@@ -35,46 +32,40 @@ def test_typed_text_is_autosaved_and_found_again_after_a_reload(browser, live_se
         body="<p>The first paragraph.</p>",
     )
     url = f"{live_server.url}{change_url(article)}"
-    first, second = (browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2))
-    try:
-        page = first.new_page()
-        sign_in(page, live_server, "he")
-        page.goto(url)
-        # Typed in the body's rich-text editor, as an editor writes (it keeps the form's textarea in step).
-        body = body_editor(page)
-        body.click()
-        page.keyboard.press("Control+End")
-        page.keyboard.press("Enter")
-        page.keyboard.type("A sentence nobody saved.")
-        expect(page.locator("#article-autosave-status")).to_contain_text("Autosaved at", timeout=15_000)
+    page, other = own_pages(2)  # the editor, and a second editor at another computer
+    sign_in(page, live_server, "he")
+    page.goto(url)
+    # Typed in the body's rich-text editor, as an editor writes (it keeps the form's textarea in step).
+    body = body_editor(page)
+    body.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.type("A sentence nobody saved.")
+    expect(page.locator("#article-autosave-status")).to_contain_text("Autosaved at", timeout=15_000)
 
-        # The second editor opens the same article and is told who is editing it.
-        other = second.new_page()
-        sign_in(other, live_server, "su")
-        other.goto(url)
-        expect(other.locator("#article-presence")).to_contain_text("Being edited by He since")
+    # The second editor opens the same article and is told who is editing it.
+    sign_in(other, live_server, "su")
+    other.goto(url)
+    expect(other.locator("#article-presence")).to_contain_text("Being edited by He since")
 
-        # Leaving with unsaved changes asks first: the reload is confirmed in the dialog.
-        dialogs = []
+    # Leaving with unsaved changes asks first: the reload is confirmed in the dialog.
+    dialogs = []
 
-        def accept(dialog):
-            dialogs.append(dialog.type)
-            dialog.accept()
+    def accept(dialog):
+        dialogs.append(dialog.type)
+        dialog.accept()
 
-        page.on("dialog", accept)
-        page.reload()
-        assert dialogs == ["beforeunload"]
+    page.on("dialog", accept)
+    page.reload()
+    assert dialogs == ["beforeunload"]
 
-        offer = page.locator("#article-autosave-load")
-        expect(offer).to_be_visible()
-        assert serious_violations(page, exclude=[".select2-container"]) == []
-        offer.click()
-        expect(page.locator("textarea[name=body]")).to_have_value(
-            "<p>The first paragraph.</p><p>A sentence nobody saved.</p>"
-        )
-    finally:
-        first.close()
-        second.close()
+    offer = page.locator("#article-autosave-load")
+    expect(offer).to_be_visible()
+    assert serious_violations(page, exclude=[".select2-container"]) == []
+    offer.click()
+    expect(page.locator("textarea[name=body]")).to_have_value(
+        "<p>The first paragraph.</p><p>A sentence nobody saved.</p>"
+    )
     article.refresh_from_db()
     assert article.body == "<p>The first paragraph.</p>" and article.status == Article.Status.DRAFT
     assert article.revisions.filter(state=ArticleRevision.State.AUTOSAVED).count() == 1

@@ -130,17 +130,8 @@ def responsible_editor_counter_notifies(page, live_server, complaint: Complaint)
     expect(page.get_by_role("status")).to_contain_text("Your counter-notice is received")
 
 
-@pytest.fixture
-def people(browser):
-    """Four people, each with their own browser (cookies, session): rights holder, officer, reader, editor."""
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(4)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
-
-
-def test_a_complaint_from_filing_to_restoration_counted_in_the_transparency_report(people, live_server):
-    rights_holder, officer, reader, editor = people
+def test_a_complaint_from_filing_to_restoration_counted_in_the_transparency_report(own_pages, live_server):
+    rights_holder, officer, reader, editor = own_pages(4)
     with time_machine.travel(START, tick=True):
         article = ArticleFactory(
             title="The lighthouse at Point Vale reopens",

@@ -10,8 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from editorial.newsroom.preview import preview_url
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import draft_by, make_person
+from tests._workflow import draft_by, writer_and_reviewer
 from tests.browser_helpers import open_body_editor, serious_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -30,9 +29,7 @@ def paste(editor, text: str) -> None:
 
 
 def test_an_editor_embeds_a_video_and_a_post_and_the_reader_sees_cards(page, live_server):
-    sync_roles()
-    person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    person, reviewer = writer_and_reviewer()
     article = draft_by(
         person,
         reviewer,

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from editorial.models import Notification
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, writer_and_reviewer
 from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory
 
@@ -17,19 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 S = Article.Status
 
 
-@pytest.fixture
-def two_people(browser):
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(2)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
-
-
-def test_the_responsible_editor_sees_the_submission_on_the_desk_and_opens_the_article(two_people, live_server):
-    editor_page, responsible_page = two_people
-    sync_roles()  # a transactional test before this one flushed the role groups
-    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+def test_the_responsible_editor_sees_the_submission_on_the_desk_and_opens_the_article(own_pages, live_server):
+    editor_page, responsible_page = own_pages(2)
+    writer, reviewer = writer_and_reviewer()
     article = ArticleFactory(
         title="Night trains return to the Baltic",
         status=S.DRAFT,

@@ -12,8 +12,8 @@ from playwright.sync_api import expect
 
 from articles.models import Image
 from editorial.newsroom.preview import preview_url
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, draft_by, make_person
+from editorial.newsroom.roles import ROLE_EDITOR, sync_roles
+from tests._workflow import change_url, draft_by, make_person, writer_and_reviewer
 from tests.browser_helpers import body_editor, open_body_editor, serious_violations, sign_in
 from tests.factories import ImageFactory, image_bytes
 
@@ -21,9 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_editor_places_a_chosen_and_an_uploaded_picture_and_the_reader_sees_both(page, live_server):
-    sync_roles()
-    person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    person, reviewer = writer_and_reviewer()
     terminal = ImageFactory(alt_text="Containers stacked at the Duisburg terminal", credit="Photo: Li Wei")
     ImageFactory(alt_text="A freight train leaving Chongqing at dawn", credit="Photo: Zhang Min")
     article = draft_by(

@@ -6,28 +6,16 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person
+from tests._workflow import change_url, writer_and_reviewer
 from tests.browser_helpers import sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def people(browser):
-    """An editor, a responsible editor and a reader, each with their own browser context."""
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(3)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
-
-
-def test_an_old_address_lands_on_the_renamed_article(people, live_server):
-    editor_page, responsible_page, reader = people
-    sync_roles()  # a transactional test that ran before flushed the role groups
-    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+def test_an_old_address_lands_on_the_renamed_article(own_pages, live_server):
+    editor_page, responsible_page, reader = own_pages(3)
+    writer, reviewer = writer_and_reviewer()
     article = ArticleFactory(
         title="Rail freight from Chongqing reaches Duisburg",
         slug="rail-freight-chongqing",

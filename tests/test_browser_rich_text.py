@@ -13,8 +13,7 @@ from playwright.sync_api import expect
 from articles.models import Article
 from articles.richtext import sanitise_body
 from editorial.newsroom.preview import preview_url
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import draft_by, make_person
+from tests._workflow import draft_by, writer_and_reviewer
 from tests.browser_helpers import open_body_editor, serious_violations
 from tests.factories import ArticleFactory, ImageFactory
 
@@ -37,10 +36,7 @@ EVERY_FEATURE = (
 
 @pytest.fixture
 def writer():
-    sync_roles()  # a transactional test that ran before flushed the role groups a migration made
-    person = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
-    return person, reviewer
+    return writer_and_reviewer()
 
 
 class _Markup(HTMLParser):
@@ -92,11 +88,15 @@ def test_an_editor_formats_the_body_with_the_keyboard_and_the_reader_sees_it(pag
 
     # Screen readers and keyboards reach it: the editable area carries the field's name and help text.
     expect(editor).to_have_attribute("aria-describedby", "id_body_helptext")
+    expect(page.locator('.prose-menubar__button[title="undo"]')).to_have_attribute("aria-disabled", "true")
     assert serious_violations(page, exclude=[".select2-container"]) == []
 
     editor.click()
     page.keyboard.press("Control+A")
     page.keyboard.type("Freight trains now run weekly")
+    # The toolbar says what cannot be used just now, to screen readers too: undo only once there is something.
+    undo = page.locator('.prose-menubar__button[title="undo"]')
+    expect(undo).to_have_attribute("aria-disabled", "false")
     page.keyboard.press("Control+Shift+ArrowLeft")  # select the word just typed
     selection_is(page, "weekly")
     page.keyboard.press("Control+B")

@@ -10,23 +10,13 @@ from playwright.sync_api import expect
 
 from articles.models import Article
 from editorial.models import AuditEvent
-from editorial.newsroom.roles import ROLE_EDITOR, ROLE_RESPONSIBLE_EDITOR, sync_roles
-from tests._workflow import change_url, make_person, workflow_url
+from tests._workflow import change_url, workflow_url, writer_and_reviewer
 from tests.browser_helpers import serious_violations, sign_in
 from tests.factories import ArticleFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 S = Article.Status
-
-
-@pytest.fixture
-def people(browser):
-    """Three people, each with their own browser (cookies, session): editor, responsible editor, reader."""
-    contexts = [browser.new_context(viewport={"width": 1280, "height": 900}) for _ in range(3)]
-    yield [context.new_page() for context in contexts]
-    for context in contexts:
-        context.close()
 
 
 def serious_violations_outside_select2(page) -> list[str]:
@@ -45,12 +35,10 @@ def press(page, label: str) -> None:
     page.locator(".workflow-buttons").get_by_role("button", name=label, exact=True).click()
 
 
-def test_an_editor_submits_a_draft_and_a_second_person_publishes_it(people, live_server):
-    editor_page, responsible_page, reader = people
+def test_an_editor_submits_a_draft_and_a_second_person_publishes_it(own_pages, live_server):
+    editor_page, responsible_page, reader = own_pages(3)
     # A transactional test that ran before flushed every table, the role groups made by a migration too.
-    sync_roles()
-    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    writer, reviewer = writer_and_reviewer()
     article = ArticleFactory(
         title="Rail freight from Chongqing reaches Duisburg",
         status=S.DRAFT,
@@ -135,12 +123,10 @@ def test_an_editor_submits_a_draft_and_a_second_person_publishes_it(people, live
     expect(reader.locator(".credit-line .credit")).to_have_text(["Edit: He Chuanning", "Responsible editor: Su Suiyue"])
 
 
-def test_a_change_to_a_live_article_waits_until_a_second_person_publishes_it(people, live_server):
+def test_a_change_to_a_live_article_waits_until_a_second_person_publishes_it(own_pages, live_server):
     """Issue 12: the editor's change is held; readers see the live text until the responsible editor publishes it."""
-    editor_page, responsible_page, reader = people
-    sync_roles()
-    writer = make_person("he", ROLE_EDITOR, display_name="He Chuanning")
-    reviewer = make_person("su", ROLE_RESPONSIBLE_EDITOR, display_name="Su Suiyue")
+    editor_page, responsible_page, reader = own_pages(3)
+    writer, reviewer = writer_and_reviewer()
     article = ArticleFactory(
         title="Gwadar's new berth opens",
         dek="The first ship docked on Monday.",

@@ -9,8 +9,14 @@ import { element, insertBlock, modalDialog } from "./editor-blocks.js"
 const LINK_REL = "noopener noreferrer"
 const TEXT_NODE = 3 // the DOM's Node.TEXT_NODE (`Node` here is Tiptap's)
 
+const compiled = new Map() // each provider's pattern, compiled once
+
 function providerOf(providers, url) {
-  return providers.find(({ pattern }) => new RegExp(pattern).test(url))?.provider ?? null
+  const matches = ({ pattern }) => {
+    if (!compiled.has(pattern)) compiled.set(pattern, new RegExp(pattern))
+    return compiled.get(pattern).test(url)
+  }
+  return providers.find(matches)?.provider ?? null
 }
 
 // The address a paragraph of the body's own holds and nothing else (not in a list, table or quotation, as

@@ -28,5 +28,17 @@ export const MastheadEditor = Extension.create({
     const help = textarea.getAttribute("aria-describedby")
     if (help) area.setAttribute("aria-describedby", help)
     area.setAttribute("aria-multiline", "true")
+
+    // The toolbar greys out what cannot be used just now (undo with nothing to undo, a link with no text
+    // selected) with a class only: say so to screen readers too, as the toolbar is built and as it changes.
+    const wrapper = this.editor.options.element
+    const sync = () => {
+      for (const button of wrapper.querySelectorAll(".prose-menubar__button")) {
+        const disabled = button.classList.contains("disabled") && !button.classList.contains("active")
+        if (button.getAttribute("aria-disabled") !== String(disabled)) button.setAttribute("aria-disabled", String(disabled))
+      }
+    }
+    new MutationObserver(sync).observe(wrapper, { subtree: true, childList: true, attributeFilter: ["class"] })
+    sync()
   },
 })
